@@ -1,0 +1,142 @@
+"""Filters of the public catalogue lists: the directory's facets, the course library and the showcase."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import (
+    Country,
+    Course,
+    Field,
+    Institution,
+    InstitutionKind,
+    Outcome,
+)
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A filter set that can count, for each choice of a facet, how many results it would give."""
+
+    facets: tuple[str, ...] = ()
+
+    def facet_queryset(self, facet: str):
+        """The results filtered by every facet except `facet`, so its counts show the alternatives."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        self.form.is_valid()
+        counts: dict[str, dict[str, int]] = {}
+        for facet in self.facets:
+            lookup = self.facet_lookups[facet]
+            rows = (self.facet_queryset(facet).order_by().values(lookup)
+                    .annotate(n=Count("pk", distinct=True)))
+            counts[facet] = {str(row[lookup]): row["n"] for row in rows if row[lookup] is not None}
+        return counts
+
+
+class InstitutionFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    country = django_filters.ModelMultipleChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+    field = django_filters.ModelMultipleChoiceFilter(
+        field_name="specialties__field", queryset=Field.objects.all(), to_field_name="code",
+        label=_("Field"), distinct=True)
+    kind = django_filters.MultipleChoiceFilter(choices=InstitutionKind.choices, label=_("Kind"))
+    cooperating = django_filters.BooleanFilter(label=_("Cooperating institutions only"),
+                                               method="filter_cooperating")
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        choices=[
+            ("name", _("Name")),
+            ("-rating", _("Rating")),
+            ("-evaluations", _("Most evaluated")),
+            ("country", _("Country")),
+        ],
+        method="sort_results",
+    )
+
+    facets = ("country", "field", "kind", "cooperating")
+    facet_lookups = {"country": "country__code", "field": "specialties__field__code", "kind": "kind",
+                     "cooperating": "cooperating"}
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_cooperating(self, queryset, name, value):
+        return queryset.filter(cooperating=True) if value else queryset
+
+    def sort_results(self, queryset, name, value):
+        orderings = {
+            "name": ["title"],
+            "-rating": [F("rating_mean").desc(nulls_last=True), "title"],
+            "-evaluations": ["-rating_count", "title"],
+            "country": ["country__code", "title"],
+        }
+        chosen = value[0] if value else "name"
+        return queryset.order_by(*orderings.get(chosen, ["title"]))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("title")
+        return queryset
+
+
+class CourseFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    field = django_filters.ModelMultipleChoiceFilter(
+        field_name="fields", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+    country = django_filters.ModelMultipleChoiceFilter(
+        field_name="provider__country", queryset=Country.objects.all(), to_field_name="code",
+        label=_("Country"))
+    language = django_filters.CharFilter(label=_("Teaching language"))
+
+    facets = ("field", "country", "language")
+    facet_lookups = {"field": "fields__code", "country": "provider__country__code", "language": "language"}
+
+    class Meta:
+        model = Course
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        from catalog.text import query_terms
+
+        for term in query_terms(value):
+            queryset = queryset.filter(
+                Q(title_en__icontains=term) | Q(title_zh__icontains=term) | Q(summary_en__icontains=term)
+                | Q(summary_zh__icontains=term) | Q(provider__search_text__icontains=term))
+        return queryset
+
+    @property
+    def qs(self):
+        return super().qs.order_by("title")
+
+
+class OutcomeFilter(FacetedFilterSet):
+    field = django_filters.ModelMultipleChoiceFilter(
+        field_name="fields", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+    country = django_filters.ModelMultipleChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    facets = ("field", "country", "year")
+    facet_lookups = {"field": "fields__code", "country": "country__code", "year": "year"}
+
+    class Meta:
+        model = Outcome
+        fields: list[str] = []
+
+    @property
+    def qs(self):
+        return super().qs.order_by("-year", "title")

@@ -1,0 +1,43 @@
+"""Read rules of the catalogue: what the public may see, and the directory's text search."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q
+from wagtail.models import PageQuerySet
+
+from catalog.text import query_terms
+
+
+class InstitutionQuerySet(PageQuerySet):
+    def active(self) -> InstitutionQuerySet:
+        """Admitted institutions: suspended and withdrawn ones never appear in lists, search or matching."""
+        return self.filter(status="active")
+
+    def public(self) -> InstitutionQuerySet:
+        return self.live().active()
+
+    def search(self, query: str) -> InstitutionQuerySet:
+        """Every word of the query must occur in the institution's search text (both languages)."""
+        result = self
+        for term in query_terms(query):
+            result = result.filter(search_text__icontains=term)
+        return result
+
+    def with_quality(self) -> InstitutionQuerySet:
+        """Annotate the mean overall rating and the number of unit-to-institution evaluations."""
+        rated = Q(evaluations__direction="unit_to_institution")
+        return self.annotate(
+            rating_mean=Avg("evaluations__overall", filter=rated),
+            rating_count=Count("evaluations", filter=rated),
+        )
+
+
+class CourseQuerySet(PageQuerySet):
+    def public(self) -> CourseQuerySet:
+        """Live courses of admitted, live institutions."""
+        return self.live().filter(provider__status="active", provider__live=True)
+
+
+class OutcomeQuerySet(PageQuerySet):
+    def public(self) -> OutcomeQuerySet:
+        return self.live()
