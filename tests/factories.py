@@ -1,0 +1,68 @@
+"""Small builders for the catalogue: each test builds the records it needs, never the whole demo."""
+
+from __future__ import annotations
+
+import datetime
+
+from catalog.models import (
+    Country,
+    CountryStrength,
+    Course,
+    Evaluation,
+    Field,
+    Institution,
+    InstitutionIndexPage,
+    InstitutionSpecialty,
+    Outcome,
+    OutcomeIndexPage,
+)
+
+
+def make_field(code: str, name_en: str, name_zh: str, synonyms=(), parent: Field | None = None, **extra) -> Field:
+    return Field.objects.create(code=code, name_en=name_en, name_zh=name_zh, synonyms=list(synonyms),
+                                parent=parent, **extra)
+
+
+def make_country(code: str, name_en: str, name_zh: str = "", strengths=(), **extra) -> Country:
+    country = Country.objects.create(code=code, name_en=name_en, name_zh=name_zh, **extra)
+    for field, weight in strengths:
+        CountryStrength.objects.create(country=country, field=field, weight=weight)
+    return country
+
+
+def make_institution(external_id: str, name_en: str, country: Country, *, specialties=(), **extra) -> Institution:
+    index = InstitutionIndexPage.objects.get()
+    institution = Institution(external_id=external_id, name_en=name_en, country=country, **extra)
+    for field, weight in specialties:
+        institution.specialties.add(InstitutionSpecialty(field=field, weight=weight))
+    index.add_child(instance=institution)
+    return institution
+
+
+def make_course(external_id: str, institution: Institution, title_en: str = "", title_zh: str = "", *,
+                fields=(), **extra) -> Course:
+    course = Course(external_id=external_id, title_en=title_en, title_zh=title_zh, **extra)
+    institution.add_child(instance=course)
+    if fields:
+        course.fields.set(fields)
+        course.save()
+    return course
+
+
+def make_outcome(external_id: str, title_zh: str, title_en: str = "", *, institutions=(), fields=(),
+                 **extra) -> Outcome:
+    index = OutcomeIndexPage.objects.get()
+    outcome = Outcome(external_id=external_id, title_zh=title_zh, title_en=title_en, **extra)
+    index.add_child(instance=outcome)
+    if institutions or fields:
+        outcome.institutions.set(institutions)
+        outcome.fields.set(fields)
+        outcome.save()
+    return outcome
+
+
+def make_evaluation(external_id: str, institution: Institution, overall: float, *,
+                    date: datetime.date | None = None, direction: str = "unit_to_institution",
+                    **extra) -> Evaluation:
+    return Evaluation.objects.create(external_id=external_id, institution=institution, overall=overall,
+                                     date=date or datetime.date(2024, 5, 1), direction=direction, **extra)
