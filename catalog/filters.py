@@ -39,6 +39,39 @@ class FacetedFilterSet(django_filters.FilterSet):
             counts[facet] = {str(row[lookup]): row["n"] for row in rows if row[lookup] is not None}
         return counts
 
+    def facet_options(self) -> list[dict]:
+        """Each facet with its choices, their counts and whether they are selected, for the template."""
+        counts = self.facet_counts()
+        selected = {name: {str(v) for v in (self.data.getlist(name) if hasattr(self.data, "getlist")
+                                            else [self.data.get(name)]) if v}
+                    for name in self.facets}
+        facets = []
+        for name in self.facets:
+            options = [
+                {"value": value, "label": label, "count": counts[name].get(value, 0),
+                 "selected": value in selected[name]}
+                for value, label in self.facet_choices(name)
+            ]
+            options = [o for o in options if o["count"] or o["selected"]]
+            options.sort(key=lambda o: (-o["count"], str(o["label"])))
+            facets.append({"name": name, "label": self.filters[name].label, "options": options})
+        return facets
+
+    def facet_choices(self, name: str) -> list[tuple[str, str]]:
+        definition = self.filters[name]
+        if isinstance(definition, django_filters.ModelMultipleChoiceFilter):
+            return [(obj.code, obj.name) for obj in definition.queryset]
+        if isinstance(definition, django_filters.BooleanFilter):
+            return [("True", definition.label)]
+        if hasattr(definition, "extra") and definition.extra.get("choices"):
+            return [(str(value), label) for value, label in definition.extra["choices"]]
+        return [(value, value) for value in self.facet_counts_values(name)]
+
+    def facet_counts_values(self, name: str) -> list[str]:
+        lookup = self.facet_lookups[name]
+        values = self.queryset.order_by().values_list(lookup, flat=True).distinct()
+        return sorted(str(v) for v in values if v not in (None, ""))
+
 
 class InstitutionFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))

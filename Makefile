@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` serves the portal with demo data, `make test` runs the suite.
+PYTHON_BASE ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test test-postgres lint messages system-deps demo bench worker clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+# gettext compiles the translations; Chromium runs the browser tests (Debian's packages).
+system-deps:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+
+messages: install system-deps
+	$(PY) manage.py compilemessages -v0 --ignore=$(VENV)
+
+demo: messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check catalog matching search portal tests bench
+
+test: messages lint
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest -q
+
+test-postgres: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/import_export.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3
