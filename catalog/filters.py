@@ -76,9 +76,9 @@ class FacetedFilterSet(django_filters.FilterSet):
 class InstitutionFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     country = django_filters.ModelMultipleChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="specialties__field", queryset=Field.objects.all(), to_field_name="code",
+        field_name="specialties__field__code", queryset=Field.objects.all(), to_field_name="code",
         label=_("Field"), distinct=True)
     kind = django_filters.MultipleChoiceFilter(choices=InstitutionKind.choices, label=_("Kind"))
     cooperating = django_filters.BooleanFilter(label=_("Cooperating institutions only"),
@@ -129,9 +129,9 @@ class InstitutionFilter(FacetedFilterSet):
 class CourseFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+        field_name="fields__code", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="provider__country", queryset=Country.objects.all(), to_field_name="code",
+        field_name="provider__country__code", queryset=Country.objects.all(), to_field_name="code",
         label=_("Country"))
     language = django_filters.CharFilter(label=_("Teaching language"))
 
@@ -158,9 +158,9 @@ class CourseFilter(FacetedFilterSet):
 
 class OutcomeFilter(FacetedFilterSet):
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+        field_name="fields__code", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
     country = django_filters.ModelMultipleChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
     year = django_filters.NumberFilter(label=_("Year"))
 
     facets = ("field", "country", "year")

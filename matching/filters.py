@@ -13,9 +13,9 @@ from matching.models import Demand, DemandCategory
 class DemandFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+        field_name="fields__code", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
     destination = django_filters.ModelMultipleChoiceFilter(
-        field_name="destinations", queryset=Country.objects.all(), to_field_name="code",
+        field_name="destinations__code", queryset=Country.objects.all(), to_field_name="code",
         label=_("Destination"), distinct=True)
     category = django_filters.ChoiceFilter(choices=DemandCategory.choices, label=_("Category"))
     days_min = django_filters.NumberFilter(field_name="days", lookup_expr="gte", label=_("At least days"))

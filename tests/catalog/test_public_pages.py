@@ -1,0 +1,96 @@
+"""Every public page type renders in Chinese and in English, with the reader's language throughout."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import CourseLibraryPage, InstitutionIndexPage, OutcomeIndexPage
+from tests.factories import make_outcome
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("zh-hans", "en")
+
+
+def url_in(language: str, page) -> str:
+    return f"/{language}{page.url_path.removeprefix('/home')}"
+
+
+@pytest.fixture
+def outcome(small_catalogue):
+    return make_outcome("oc-1", "工业机器人产线改造", "Robot line retrofit", institutions=[small_catalogue["tum"]],
+                        fields=[small_catalogue["fields"]["manufacturing"]], country=small_catalogue["countries"]["DE"],
+                        year=2019, summary_zh="培训后改造了两条产线。", summary_en="Two lines were retrofitted.",
+                        organizing_unit="江苏省科学技术厅")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_type_renders(client, small_catalogue, outcome, language):
+    pages = [
+        InstitutionIndexPage.objects.get(), small_catalogue["tum"], small_catalogue["course"],
+        CourseLibraryPage.objects.get(), OutcomeIndexPage.objects.get(), outcome,
+    ]
+    assert client.get(f"/{language}/").status_code == 200
+    assert client.get(f"/{language}/demands/").status_code == 200
+    for page in pages:
+        response = client.get(url_in(language, page))
+        assert response.status_code == 200, page
+        assert f'<html lang="{"zh-Hans" if language == "zh-hans" else "en"}"' in response.text
+
+
+def test_chinese_site_shows_chinese_content_and_interface(client, small_catalogue):
+    response = client.get(url_in("zh-hans", small_catalogue["tum"]))
+    html = response.text
+    assert "<title>慕尼黑工业大学" in html
+    assert "机器人、生产工程与工业4.0培训项目" in html
+    assert "质量记录" in html and "Quality record" not in html
+    assert "Institutions" not in html
+
+
+def test_english_site_shows_english_content(client, small_catalogue):
+    html = client.get(url_in("en", small_catalogue["tum"])).text
+    assert "<title>Technical University of Munich" in html
+    assert "Robotics, production engineering" in html
+    assert "Quality record" in html
+
+
+def test_content_falls_back_to_the_other_language_when_empty(client, small_catalogue):
+    # Wageningen has a Chinese description only; the English page shows it rather than nothing.
+    html = client.get(url_in("en", small_catalogue["wur"])).text
+    assert "现代农业、设施园艺与食品科学" in html
+
+
+def test_institution_page_shows_quality_summary(client, small_catalogue):
+    html = client.get(url_in("en", small_catalogue["tum"])).text
+    assert "4.2" in html and "2 evaluations" in html
+
+
+def test_suspended_institution_is_not_listed_and_says_so(client, small_catalogue):
+    directory = client.get(url_in("en", InstitutionIndexPage.objects.get())).text
+    assert "Lapsed Training" not in directory
+    page = client.get(url_in("zh-hans", small_catalogue["lapsed"])).text
+    assert "该机构目前未获准入" in page
+
+
+def test_first_visit_follows_the_browser_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Location"] == "/en/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")["Location"] == "/zh-hans/"
+
+
+def test_language_switcher_keeps_the_page(client, small_catalogue):
+    path = url_in("zh-hans", small_catalogue["tum"])
+    response = client.post("/i18n/setlang/", {"language": "en", "next": path})
+    assert response["Location"] == url_in("en", small_catalogue["tum"])
+
+
+def test_course_library_lists_premium_courses_of_admitted_institutions(client, small_catalogue):
+    html = client.get(url_in("en", CourseLibraryPage.objects.get())).text
+    assert "Industry 4.0 for plant managers" in html
+    zh = client.get(url_in("zh-hans", CourseLibraryPage.objects.get())).text
+    assert "面向工厂管理者的工业4.0" in zh
+
+
+def test_showcase_filters_by_year(client, small_catalogue, outcome):
+    showcase = url_in("en", OutcomeIndexPage.objects.get())
+    assert "Robot line retrofit" in client.get(showcase, {"year": 2019}).text
+    assert "Robot line retrofit" not in client.get(showcase, {"year": 2020}).text

@@ -1,0 +1,44 @@
+"""Production settings: refuse to start without secrets, and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="portal.settings.production")
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = manage("check", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_bad_value_is_named():
+    result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.org", SECURE_HSTS_SECONDS="soon")
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stderr
+
+
+def test_check_deploy_prints_no_warning():
+    secret = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secret,
+                    ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "WARNINGS" not in result.stdout
