@@ -1,0 +1,400 @@
+"""The keys of exchange records: how each is checked, given its default, and stored in or read from a model.
+
+A record type lists its keys in export order; each key turns an incoming JSON value into its canonical
+form (the form the writer prints), so "unchanged" is a plain comparison of two canonical dicts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import math
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+class Invalid(Exception):
+    """A key's value is wrong; the reader adds the file, line and record."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+class Key:
+    """A column-backed key. `attr` is the model attribute, `lookup` what `values()` reads for export."""
+
+    #: A key without a default stays out of the canonical record when the input leaves it out.
+    omit_when_absent = False
+
+    def __init__(self, name: str, *, required: bool = False, default: Any = None, attr: str | None = None,
+                 omit_when_absent: bool = False):
+        self.name = name
+        self.required = required
+        self.default = default
+        self.attr = attr or name
+        self.omit_when_absent = omit_when_absent
+
+    @property
+    def lookup(self) -> str:
+        return self.attr
+
+    def default_value(self) -> Any:
+        return copy.deepcopy(self.default)
+
+    def clean(self, value: Any) -> Any:
+        """The canonical form of a present value; None is handled by `clean_present`."""
+        return value
+
+    def clean_present(self, value: Any) -> Any:
+        if value is None:
+            if self.required:
+                raise Invalid(self.name, "must not be null")
+            return self.default_value()
+        return self.clean(value)
+
+    def references(self, value: Any) -> Iterator[tuple[str, str]]:
+        """(record type, key) pairs this value refers to."""
+        return iter(())
+
+    # Between the canonical form and the model.
+    def to_model(self, value: Any) -> Any:
+        return value
+
+    def from_model(self, value: Any) -> Any:
+        return value
+
+    def store(self, obj: Any, value: Any, ctx: Any) -> None:
+        setattr(obj, self.attr, self.to_model(value))
+
+    def fail(self, message: str):
+        raise Invalid(self.name, message)
+
+
+class Text(Key):
+    def __init__(self, name: str, *, max_length: int | None = None, **kwargs):
+        kwargs.setdefault("default", "")
+        super().__init__(name, **kwargs)
+        self.max_length = max_length
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str):
+            self.fail(f"expected text, got {_show(value)}")
+        if self.required and not value.strip():
+            self.fail("must not be empty")
+        if self.max_length and len(value) > self.max_length:
+            self.fail(f"longer than {self.max_length} characters")
+        return value
+
+    def from_model(self, value: Any) -> str:
+        return value or ""
+
+
+class Code(Text):
+    """A record's stable key (`code`, `external_id`): letters, digits, `-` and `_`."""
+
+    def __init__(self, name: str, *, max_length: int = 100):
+        super().__init__(name, required=True, max_length=max_length)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not _SLUG.match(value):
+            self.fail(f"{_show(value)} may hold only letters, digits, '-' and '_'")
+        return value
+
+
+class Choice(Key):
+    """One of a value set; a nullable choice is stored as "" in its blank model column."""
+
+    def __init__(self, name: str, choices: Iterable[str], *, nullable: bool = False, **kwargs):
+        super().__init__(name, **kwargs)
+        self.choices = list(choices)
+        self.nullable = nullable
+
+    def clean(self, value: Any) -> str | None:
+        if self.nullable and value == "":
+            return None
+        if value not in self.choices:
+            self.fail(f"{_show(value)} is not one of: {', '.join(self.choices)}")
+        return value
+
+    def to_model(self, value: str | None) -> str:
+        return value or ""
+
+    def from_model(self, value: str) -> str | None:
+        return (value or None) if self.nullable else value
+
+
+class Bool(Key):
+    def __init__(self, name: str, *, nullable: bool = False, **kwargs):
+        kwargs.setdefault("default", None if nullable else False)
+        super().__init__(name, **kwargs)
+        self.nullable = nullable
+
+    def clean(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            self.fail(f"expected true or false, got {_show(value)}")
+        return value
+
+
+class Int(Key):
+    """A whole number within [minimum, maximum]; null when not given."""
+
+    def __init__(self, name: str, *, minimum: int | None = None, maximum: int | None = None, **kwargs):
+        super().__init__(name, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def clean(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"expected a whole number, got {_show(value)}")
+        _check_range(self, value)
+        return value
+
+
+class Number(Key):
+    """A decimal number within [minimum, maximum], kept as a float (4 and 4.0 are the same value)."""
+
+    def __init__(self, name: str, *, minimum: float | None = None, maximum: float | None = None, **kwargs):
+        super().__init__(name, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def clean(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(f"expected a number, got {_show(value)}")
+        _check_range(self, value)
+        return float(value)
+
+
+def _check_range(key: Int | Number, value: float) -> None:
+    low, high = key.minimum, key.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            key.fail(f"{value} is out of range (at least {low})")
+        key.fail(f"{value} is out of range ({low} to {high})")
+
+
+class Date(Key):
+    """An ISO date, "2019-06-30"."""
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str):
+            self.fail(f"expected an ISO date like 2019-06-30, got {_show(value)}")
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            self.fail(f"{_show(value)} is not an ISO date like 2019-06-30")
+
+    def to_model(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(value)
+
+    def from_model(self, value: datetime.date) -> str:
+        return value.isoformat()
+
+
+class TextList(Key):
+    """A list of strings, order kept (synonyms, teaching languages)."""
+
+    def __init__(self, name: str, **kwargs):
+        kwargs.setdefault("default", [])
+        super().__init__(name, **kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.fail(f"expected a list of texts, got {_show(value)}")
+        return value
+
+    def from_model(self, value: Any) -> list[str]:
+        return value or []
+
+
+class Scores(Key):
+    """Named scores from 1 to 5, keys sorted so PostgreSQL's jsonb and SQLite export alike."""
+
+    def __init__(self, name: str, **kwargs):
+        kwargs.setdefault("default", {})
+        super().__init__(name, **kwargs)
+
+    def clean(self, value: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            self.fail(f"expected an object of scores, got {_show(value)}")
+        for label, score in value.items():
+            if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
+                self.fail(f"score {_show(label)}: {_show(score)} is out of range (1 to 5)")
+        return dict(sorted(value.items()))
+
+    def from_model(self, value: Any) -> dict:
+        return dict(sorted((value or {}).items()))
+
+
+class Obj(Key):
+    """A small nullable object (special project, expert review, funding): known sub-keys, in their order."""
+
+    def __init__(self, name: str, keys: list[Key], **kwargs):
+        super().__init__(name, **kwargs)
+        self.keys = keys
+
+    def clean(self, value: Any) -> dict:
+        if not isinstance(value, dict):
+            self.fail(f"expected an object or null, got {_show(value)}")
+        result = {}
+        for key in self.keys:
+            if key.name in value:
+                try:
+                    result[key.name] = key.clean_present(value[key.name])
+                except Invalid as error:
+                    self.fail(f"{key.name}: {error.message}")
+        return result
+
+
+class Ref(Key):
+    """A reference to another record by its key; stored as the foreign key `attr`."""
+
+    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
+        super().__init__(name, **kwargs)
+        self.target = target
+        self.target_key = target_key
+
+    @property
+    def lookup(self) -> str:
+        return f"{self.attr}__{self.target_key}"
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str) or not value:
+            self.fail(f"expected the key of a {self.target}, got {_show(value)}")
+        return value
+
+    def references(self, value: Any) -> Iterator[tuple[str, str]]:
+        if value is not None:
+            yield self.target, value
+
+    def store(self, obj: Any, value: Any, ctx: Any) -> None:
+        setattr(obj, f"{self.attr}_id", ctx.pks(self.target)[value] if value is not None else None)
+
+
+class Relation(Key):
+    """A key kept in rows of its own (many-to-many, weighted children), written after its owner."""
+
+    def store(self, obj: Any, value: Any, ctx: Any) -> None:
+        pass  # saved by replace() once the owner has its primary key
+
+    def load(self, model) -> dict[int, Any]:
+        """The canonical value of every owner that has one, by owner pk."""
+        raise NotImplementedError
+
+    def replace(self, model, values: dict[int, Any], ctx: Any, *, stale: list[int]) -> None:
+        """Make the rows of these owners (pk → canonical value) the given values; `stale` owners had rows."""
+        raise NotImplementedError
+
+
+class RefList(Relation):
+    """A set of references kept in a many-to-many field; canonical form: sorted, without repeats."""
+
+    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
+        kwargs.setdefault("default", [])
+        super().__init__(name, **kwargs)
+        self.target = target
+        self.target_key = target_key
+
+    def clean(self, value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+            self.fail(f"expected a list of {self.target} keys, got {_show(value)}")
+        return sorted(set(value))
+
+    def references(self, value: Any) -> Iterator[tuple[str, str]]:
+        for item in value:
+            yield self.target, item
+
+    def _through(self, model):
+        field = model._meta.get_field(self.attr)
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def load(self, model) -> dict[int, list[str]]:
+        through, owner, target = self._through(model)
+        values: dict[int, list[str]] = {}
+        for owner_id, key in through.objects.values_list(f"{owner}_id", f"{target}__{self.target_key}"):
+            values.setdefault(owner_id, []).append(key)
+        return {owner_id: sorted(keys) for owner_id, keys in values.items()}
+
+    def replace(self, model, values: dict[int, list[str]], ctx: Any, *, stale: list[int]) -> None:
+        through, owner, target = self._through(model)
+        _delete_rows(through, f"{owner}_id", stale)
+        pks = ctx.pks(self.target)
+        through.objects.bulk_create(
+            [through(**{f"{owner}_id": owner_pk, f"{target}_id": pks[key]})
+             for owner_pk, keys in values.items() for key in keys],
+            batch_size=2000,
+        )
+
+
+class Weighted(Relation):
+    """Weighted fields kept as orderable child rows (specialties, strengths): [{"field": …, "weight": 0–1}]."""
+
+    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
+        kwargs.setdefault("default", [])
+        super().__init__(name, **kwargs)
+        self.target = target
+        self.target_key = target_key
+
+    def clean(self, value: Any) -> list[dict]:
+        if not isinstance(value, list):
+            self.fail(f'expected a list of {{"{self.target}": …, "weight": …}}, got {_show(value)}')
+        result, seen = [], set()
+        for item in value:
+            if not isinstance(item, dict) or not isinstance(item.get(self.target), str):
+                self.fail(f'expected {{"{self.target}": …, "weight": …}}, got {_show(item)}')
+            weight = item.get("weight", 1.0)
+            if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
+                self.fail(f'{self.target} "{item[self.target]}": weight {_show(weight)} is out of range (0 to 1)')
+            if item[self.target] in seen:
+                self.fail(f'{self.target} "{item[self.target]}" is listed twice')
+            seen.add(item[self.target])
+            result.append({self.target: item[self.target], "weight": float(weight)})
+        return result
+
+    def references(self, value: Any) -> Iterator[tuple[str, str]]:
+        for item in value:
+            yield self.target, item[self.target]
+
+    def _rows(self, model):
+        relation = model._meta.get_field(self.attr)
+        return relation.related_model, relation.field.name
+
+    def load(self, model) -> dict[int, list[dict]]:
+        rows, owner = self._rows(model)
+        values: dict[int, list[dict]] = {}
+        query = rows.objects.order_by(owner, "sort_order", "pk").values_list(
+            f"{owner}_id", f"{self.target}__{self.target_key}", "weight")
+        for owner_id, key, weight in query:
+            values.setdefault(owner_id, []).append({self.target: key, "weight": weight})
+        return values
+
+    def replace(self, model, values: dict[int, list[dict]], ctx: Any, *, stale: list[int]) -> None:
+        rows, owner = self._rows(model)
+        _delete_rows(rows, f"{owner}_id", stale)
+        pks = ctx.pks(self.target)
+        rows.objects.bulk_create(
+            [rows(**{f"{owner}_id": owner_pk, f"{self.target}_id": pks[item[self.target]],
+                     "weight": item["weight"], "sort_order": position})
+             for owner_pk, items in values.items() for position, item in enumerate(items)],
+            batch_size=2000,
+        )
+
+
+def _delete_rows(model, column: str, owners: list[int]) -> None:
+    for chunk in chunked(owners):
+        model.objects.filter(**{f"{column}__in": chunk}).delete()
+
+
+def chunked(items: list, size: int = 900) -> Iterator[list]:
+    """Slices small enough for SQLite's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
