@@ -1,10 +1,15 @@
-"""The catalogue's snippets in the Wagtail admin: the field taxonomy, countries and evaluations."""
+"""The catalogue in the Wagtail admin: the field taxonomy, countries and evaluations as snippets, and the
+office's catalogue upload."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Country, Evaluation, Field
+from catalog.views_admin import can_import, import_catalogue
 
 
 class FieldViewSet(SnippetViewSet):
@@ -39,3 +44,22 @@ class CatalogueGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogueGroup)
+
+
+# The office's catalogue upload (catalog/views_admin.py): a page of its own and a menu item for those
+# who may import.
+class ImportMenuItem(MenuItem):
+    """Shown only to users who may import."""
+
+    def is_shown(self, request):
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [path("catalogue/import/", import_catalogue, name="catalog_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Import catalogue"), reverse("catalog_import"), icon_name="upload", order=850)

@@ -1,1 +1,91 @@
 """The demand record type of the exchange format, registered with the catalogue's reader and writer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.exchange import ImportContext, RecordType, UpdatePair, register
+from catalog.exchange.keys import Bool, Choice, Code, Int, Number, Obj, RefList, Text
+from matching.models import Demand, DemandCategory, OrganizerLevel, OrganizingUnit
+
+_UNITS = "organizing_units"
+
+
+class UnitName(Text):
+    """The organizing unit, given by name; the import creates units it does not know yet."""
+
+    def __init__(self, name: str, **kwargs):
+        super().__init__(name, **kwargs)
+        self.lookup, self.attname = "organizing_unit__name", "organizing_unit_id"
+
+    def store(self, obj: Any, value: Any, ctx: Any) -> None:
+        setattr(obj, self.attname, ctx.cache[_UNITS][value])
+
+
+class DemandType(RecordType):
+    """A training demand on the board. `special_project` is kept as stated or not: a missing key and an
+    explicit null mean different things to the `classification` rule, so export writes it only when stated."""
+
+    name, model, order = "demand", Demand, 70
+    keys = [
+        Code("external_id"),
+        Text("title", required=True, max_length=255),
+        Text("topic"),
+        Text("content"),
+        # Fields left out stay empty here; detecting them from the texts is the search room's analyser.
+        RefList("fields", "field", target_key="code"),
+        RefList("destinations", "country", target_key="code"),
+        Bool("destinations_only"),
+        Int("days", minimum=1, required=True),
+        Int("group_size", minimum=1, required=True),
+        Int("cities", minimum=1, default=1),
+        Choice("category", DemandCategory.values, required=True),
+        UnitName("organizing_unit", required=True, max_length=255),
+        Int("participants_max_age", minimum=0, maximum=150),
+        Int("participants_min_years_to_retirement", minimum=0, maximum=100),
+        Obj(
+            "special_project",
+            [
+                Choice("kind", ["major_project", "key_rd", "base_talent"]),
+                Text("name"),
+                Int("year", minimum=1900, maximum=2100),
+            ],
+            omit_when_absent=True,
+        ),
+        Bool("backbone_plan", nullable=True),
+        Obj("expert_review", [Text("opinion"), Text("expert"), Text("affiliation"), Text("title")]),
+        Obj(
+            "foreign_funding",
+            [Text("funder"), Text("institution"), Text("content"), Number("amount", minimum=0)],
+        ),
+        Bool("double_cross"),
+        Choice("organizer_level", OrganizerLevel.values, nullable=True),
+        RefList("institutions", "institution", target_key="external_id"),
+    ]
+
+    def row_lookups(self) -> list[str]:
+        return ["special_project_stated"]
+
+    def from_row(self, row: dict, related: dict[str, dict[int, Any]]) -> dict:
+        record = super().from_row(row, related)
+        if not row["special_project_stated"]:
+            del record["special_project"]
+        return record
+
+    def store(self, obj: Demand, record: dict, ctx: ImportContext) -> None:
+        super().store(obj, record, ctx)
+        obj.special_project_stated = "special_project" in record
+        obj.special_project = record.get("special_project")
+
+    def update_fields(self) -> list[str]:
+        return [*super().update_fields(), "special_project_stated"]
+
+    def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
+        names = {record["organizing_unit"] for record in [*created, *(new for new, _old in updated)]}
+        known = set(OrganizingUnit.objects.values_list("name", flat=True))
+        OrganizingUnit.objects.bulk_create([OrganizingUnit(name=name) for name in sorted(names - known)])
+        ctx.cache[_UNITS] = dict(OrganizingUnit.objects.values_list("name", "pk"))
+        super().apply(created, updated, ctx)
+
+
+register(DemandType())

@@ -13,7 +13,17 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+from catalog.exchange.bulk import chunked, insert_rows
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class ExchangeError(Exception):
+    """Bad input: each message names the file, the line and the key. Nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
 
 
 class Invalid(Exception):
@@ -31,22 +41,25 @@ def _show(value: Any) -> str:
 
 
 class Key:
-    """A column-backed key. `attr` is the model attribute, `lookup` what `values()` reads for export."""
+    """A column-backed key. `attr` is the model attribute; with `omit_when_absent` a key the input leaves
+    out stays out of the canonical record instead of taking its default."""
 
-    #: A key without a default stays out of the canonical record when the input leaves it out.
-    omit_when_absent = False
-
-    def __init__(self, name: str, *, required: bool = False, default: Any = None, attr: str | None = None,
-                 omit_when_absent: bool = False):
+    def __init__(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        default: Any = None,
+        attr: str | None = None,
+        omit_when_absent: bool = False,
+    ):
         self.name = name
         self.required = required
         self.default = default
-        self.attr = attr or name
         self.omit_when_absent = omit_when_absent
-
-    @property
-    def lookup(self) -> str:
-        return self.attr
+        self.attr = attr or name
+        #: The model column it is stored in, and what `values()` reads for export.
+        self.attname = self.lookup = self.attr
 
     def default_value(self) -> Any:
         return copy.deepcopy(self.default)
@@ -74,13 +87,15 @@ class Key:
         return value
 
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
-        setattr(obj, self.attr, self.to_model(value))
+        setattr(obj, self.attname, self.to_model(value))
 
     def fail(self, message: str):
         raise Invalid(self.name, message)
 
 
 class Text(Key):
+    """A string; required text must not be blank, and no longer than its column."""
+
     def __init__(self, name: str, *, max_length: int | None = None, **kwargs):
         kwargs.setdefault("default", "")
         super().__init__(name, **kwargs)
@@ -107,7 +122,7 @@ class Code(Text):
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
-        if not _SLUG.match(value):
+        if not _SLUG.fullmatch(value):
             self.fail(f"{_show(value)} may hold only letters, digits, '-' and '_'")
         return value
 
@@ -135,6 +150,8 @@ class Choice(Key):
 
 
 class Bool(Key):
+    """true or false; a nullable one (`backbone_plan`) may also be null, meaning "not stated"."""
+
     def __init__(self, name: str, *, nullable: bool = False, **kwargs):
         kwargs.setdefault("default", None if nullable else False)
         super().__init__(name, **kwargs)
@@ -223,7 +240,7 @@ class Scores(Key):
         kwargs.setdefault("default", {})
         super().__init__(name, **kwargs)
 
-    def clean(self, value: Any) -> dict[str, float]:
+    def clean(self, value: Any) -> dict[str, int | float]:
         if not isinstance(value, dict):
             self.fail(f"expected an object of scores, got {_show(value)}")
         for label, score in value.items():
@@ -262,10 +279,8 @@ class Ref(Key):
         super().__init__(name, **kwargs)
         self.target = target
         self.target_key = target_key
-
-    @property
-    def lookup(self) -> str:
-        return f"{self.attr}__{self.target_key}"
+        self.lookup = f"{self.attr}__{target_key}"
+        self.attname = f"{self.attr}_id"
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str) or not value:
@@ -277,7 +292,7 @@ class Ref(Key):
             yield self.target, value
 
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
-        setattr(obj, f"{self.attr}_id", ctx.pks(self.target)[value] if value is not None else None)
+        setattr(obj, self.attname, ctx.pks(self.target)[value] if value is not None else None)
 
 
 class Relation(Key):
@@ -286,8 +301,8 @@ class Relation(Key):
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
         pass  # saved by replace() once the owner has its primary key
 
-    def load(self, model) -> dict[int, Any]:
-        """The canonical value of every owner that has one, by owner pk."""
+    def load(self, model, owners: list[int] | None = None) -> dict[int, Any]:
+        """The canonical value of every owner (or of these owners) that has one, by owner pk."""
         raise NotImplementedError
 
     def replace(self, model, values: dict[int, Any], ctx: Any, *, stale: list[int]) -> None:
@@ -317,10 +332,13 @@ class RefList(Relation):
         field = model._meta.get_field(self.attr)
         return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
 
-    def load(self, model) -> dict[int, list[str]]:
+    def load(self, model, owners: list[int] | None = None) -> dict[int, list[str]]:
         through, owner, target = self._through(model)
         values: dict[int, list[str]] = {}
-        for owner_id, key in through.objects.values_list(f"{owner}_id", f"{target}__{self.target_key}"):
+        rows = (
+            through.objects.all() if owners is None else through.objects.filter(**{f"{owner}_id__in": owners})
+        )
+        for owner_id, key in rows.values_list(f"{owner}_id", f"{target}__{self.target_key}"):
             values.setdefault(owner_id, []).append(key)
         return {owner_id: sorted(keys) for owner_id, keys in values.items()}
 
@@ -328,15 +346,19 @@ class RefList(Relation):
         through, owner, target = self._through(model)
         _delete_rows(through, f"{owner}_id", stale)
         pks = ctx.pks(self.target)
-        through.objects.bulk_create(
-            [through(**{f"{owner}_id": owner_pk, f"{target}_id": pks[key]})
-             for owner_pk, keys in values.items() for key in keys],
-            batch_size=2000,
+        insert_rows(
+            through,
+            [
+                {f"{owner}_id": owner_pk, f"{target}_id": pks[key]}
+                for owner_pk, keys in values.items()
+                for key in keys
+            ],
         )
 
 
 class Weighted(Relation):
-    """Weighted fields kept as orderable child rows (specialties, strengths): [{"field": …, "weight": 0–1}]."""
+    """Weighted fields kept as orderable child rows (specialties, strengths):
+    [{"field": …, "weight": 0–1}], in the order given."""
 
     def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
         kwargs.setdefault("default", [])
@@ -353,7 +375,9 @@ class Weighted(Relation):
                 self.fail(f'expected {{"{self.target}": …, "weight": …}}, got {_show(item)}')
             weight = item.get("weight", 1.0)
             if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
-                self.fail(f'{self.target} "{item[self.target]}": weight {_show(weight)} is out of range (0 to 1)')
+                self.fail(
+                    f'{self.target} "{item[self.target]}": weight {_show(weight)} is out of range (0 to 1)'
+                )
             if item[self.target] in seen:
                 self.fail(f'{self.target} "{item[self.target]}" is listed twice')
             seen.add(item[self.target])
@@ -368,11 +392,13 @@ class Weighted(Relation):
         relation = model._meta.get_field(self.attr)
         return relation.related_model, relation.field.name
 
-    def load(self, model) -> dict[int, list[dict]]:
+    def load(self, model, owners: list[int] | None = None) -> dict[int, list[dict]]:
         rows, owner = self._rows(model)
         values: dict[int, list[dict]] = {}
-        query = rows.objects.order_by(owner, "sort_order", "pk").values_list(
-            f"{owner}_id", f"{self.target}__{self.target_key}", "weight")
+        query = rows.objects.all() if owners is None else rows.objects.filter(**{f"{owner}_id__in": owners})
+        query = query.order_by(owner, "sort_order", "pk").values_list(
+            f"{owner}_id", f"{self.target}__{self.target_key}", "weight"
+        )
         for owner_id, key, weight in query:
             values.setdefault(owner_id, []).append({self.target: key, "weight": weight})
         return values
@@ -381,20 +407,21 @@ class Weighted(Relation):
         rows, owner = self._rows(model)
         _delete_rows(rows, f"{owner}_id", stale)
         pks = ctx.pks(self.target)
-        rows.objects.bulk_create(
-            [rows(**{f"{owner}_id": owner_pk, f"{self.target}_id": pks[item[self.target]],
-                     "weight": item["weight"], "sort_order": position})
-             for owner_pk, items in values.items() for position, item in enumerate(items)],
-            batch_size=2000,
+        insert_rows(
+            rows,
+            [
+                {
+                    f"{owner}_id": owner_pk,
+                    f"{self.target}_id": pks[item[self.target]],
+                    "weight": item["weight"],
+                    "sort_order": position,
+                }
+                for owner_pk, items in values.items()
+                for position, item in enumerate(items)
+            ],
         )
 
 
 def _delete_rows(model, column: str, owners: list[int]) -> None:
     for chunk in chunked(owners):
         model.objects.filter(**{f"{column}__in": chunk}).delete()
-
-
-def chunked(items: list, size: int = 900) -> Iterator[list]:
-    """Slices small enough for SQLite's limit on query parameters."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

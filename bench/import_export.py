@@ -1,0 +1,292 @@
+"""Benchmark of the exchange format: import, no-op re-import and export of a synthetic catalogue.
+
+    .venv/bin/python bench/import_export.py [--institutions 10000] [--evaluations 100000] [--postgres]
+
+Runs against a fresh temporary SQLite file (or, with --postgres, a fresh database on the local server,
+dropped afterwards) and prints: step, rows, seconds, rows/s, peak MB (the process's peak RSS so far).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS = ["asia", "europe", "north_america", "latin_america", "africa", "oceania"]
+KINDS = [
+    "university",
+    "research_institute",
+    "international_organization",
+    "enterprise_rnd",
+    "training_provider",
+    "government_agency",
+]
+
+
+def generate(
+    path: Path,
+    *,
+    fields: int,
+    countries: int,
+    institutions: int,
+    courses: int,
+    evaluations: int,
+    outcomes: int,
+) -> int:
+    """Write a synthetic catalogue; returns the number of records."""
+    rng = random.Random(20200101)
+    field_codes = [f"field-{n:02d}" for n in range(fields)]
+    country_codes = [f"C{n:02d}" for n in range(countries)]
+    institution_ids = [f"inst-{n:05d}" for n in range(institutions)]
+    records = []
+    for n, code in enumerate(field_codes):
+        records.append(
+            {
+                "type": "field",
+                "code": code,
+                "name_zh": f"领域{n}",
+                "name_en": f"Field {n}",
+                "synonyms": [f"同义词{n}", f"synonym {n}"],
+                "parent": field_codes[n // 5] if n >= 5 else None,
+                "priority": n % 8 + 1,
+            }
+        )
+    for n, code in enumerate(country_codes):
+        records.append(
+            {
+                "type": "country",
+                "code": code,
+                "name_zh": f"国家{n}",
+                "name_en": f"Country {n}",
+                "region": REGIONS[n % len(REGIONS)],
+                "asian_or_neighbouring": n % 6 == 0,
+                "hotspot": n % 7 == 0,
+                "belt_and_road": n % 2 == 0,
+                "strengths": [
+                    {"field": code, "weight": round(rng.random(), 2)} for code in rng.sample(field_codes, 3)
+                ],
+            }
+        )
+    for n, external_id in enumerate(institution_ids):
+        records.append(
+            {
+                "type": "institution",
+                "external_id": external_id,
+                "name_en": f"Institute {n}",
+                "name_zh": f"培训机构{n}",
+                "country": rng.choice(country_codes),
+                "city": f"City {n % 97}",
+                "kind": rng.choice(KINDS),
+                "cooperating": n % 3 == 0,
+                "status": "active",
+                "specialties": [
+                    {"field": code, "weight": round(rng.random(), 2)} for code in rng.sample(field_codes, 2)
+                ],
+                "description_en": f"Programmes in applied research number {n}.",
+                "description_zh": f"第{n}号应用研究培训项目。",
+                "languages": ["en"],
+                "website": f"https://example.org/{n}",
+                "max_group_size": 25,
+            }
+        )
+    for n in range(courses):
+        records.append(
+            {
+                "type": "course",
+                "external_id": f"course-{n:06d}",
+                "institution": institution_ids[n % institutions],
+                "title_en": f"Course {n}",
+                "title_zh": f"课程{n}",
+                "fields": rng.sample(field_codes, 2),
+                "days": 14 + n % 21,
+                "language": "en",
+                "delivery": "on-site",
+                "premium": n % 10 == 0,
+            }
+        )
+    for n in range(evaluations):
+        records.append(
+            {
+                "type": "evaluation",
+                "external_id": f"ev-{n:07d}",
+                "institution": rng.choice(institution_ids),
+                "direction": "unit_to_institution",
+                "date": f"{2015 + n % 9}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                "overall": round(rng.uniform(1, 5), 1),
+                "scores": {"curriculum": rng.randint(1, 5), "teaching": rng.randint(1, 5)},
+                "group_size": 10 + n % 15,
+                "days": 14 + n % 21,
+            }
+        )
+    for n in range(outcomes):
+        records.append(
+            {
+                "type": "outcome",
+                "external_id": f"oc-{n:04d}",
+                "title_zh": f"培训成果{n}",
+                "title_en": f"Outcome {n}",
+                "organizing_unit": f"某单位{n % 50}",
+                "institutions": rng.sample(institution_ids, 2),
+                "fields": rng.sample(field_codes, 1),
+                "country": rng.choice(country_codes),
+                "year": 2015 + n % 9,
+            }
+        )
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    return len(records)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class Table:
+    """Rows of step, rows, seconds, rows/s, peak MB."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int, float]] = []
+        self.peaks: list[float] = []
+
+    def add(self, step: str, rows: int, seconds: float) -> None:
+        self.rows.append((step, rows, seconds))
+        self.peaks.append(peak_mb())
+
+    def timed(self, step: str, action, rows=0):
+        """Run action(); `rows` is a number or a function of the result."""
+        start = time.perf_counter()
+        value = action()
+        self.add(step, rows(value) if callable(rows) else rows, time.perf_counter() - start)
+        return value
+
+    def print(self) -> None:
+        print(f"| {'step':<22} | {'rows':>8} | {'seconds':>8} | {'rows/s':>9} | {'peak MB':>8} |")
+        print(f"|{'-' * 24}|{'-' * 9}:|{'-' * 9}:|{'-' * 10}:|{'-' * 9}:|")
+        for (step, rows, seconds), peak in zip(self.rows, self.peaks, strict=True):
+            rate = f"{rows / seconds:>9.0f}" if rows and seconds else f"{'':>9}"
+            print(f"| {step:<22} | {rows or '':>8} | {seconds:>8.2f} | {rate} | {peak:>8.0f} |")
+
+
+def time_hooks(spent: dict[str, float]) -> None:
+    """Clock the post-commit part of an import (Wagtail's page index, then the receivers of
+    `catalog_imported`: the search room's profiles), so the table can show what the reader itself costs."""
+    from catalog.exchange import reader
+
+    def clocked(name, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    reader.after_import = clocked("after commit", reader.after_import)
+    reader.catalog_imported.send = clocked("receivers", reader.catalog_imported.send)
+
+
+def fresh_postgres() -> tuple[str, str]:
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}", name
+
+
+def drop_postgres(name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fields", type=int, default=30)
+    parser.add_argument("--countries", type=int, default=20)
+    parser.add_argument("--institutions", type=int, default=10_000)
+    parser.add_argument("--courses", type=int, default=20_000)
+    parser.add_argument("--evaluations", type=int, default=100_000)
+    parser.add_argument("--outcomes", type=int, default=500)
+    parser.add_argument("--postgres", action="store_true", help="use a fresh PostgreSQL database")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-exchange-"))
+    postgres_name = None
+    if args.postgres:
+        os.environ["DATABASE_URL"], postgres_name = fresh_postgres()
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from catalog.exchange import Source, export_catalog, import_catalog
+
+    table = Table()
+    spent: dict[str, float] = {}
+    time_hooks(spent)
+    path = workdir / "catalog.jsonl"
+    try:
+        table.timed("migrate", lambda: call_command("migrate", verbosity=0))
+        records = table.timed(
+            "generate",
+            lambda: generate(
+                path,
+                fields=args.fields,
+                countries=args.countries,
+                institutions=args.institutions,
+                courses=args.courses,
+                evaluations=args.evaluations,
+                outcomes=args.outcomes,
+            ),
+            rows=lambda n: n,
+        )
+        first = table.timed("import", lambda: import_catalog([Source.from_path(path)]), rows=records)
+        receivers = spent.get("receivers", 0.0)
+        table.add(
+            "· Wagtail page index",
+            args.institutions + args.courses + args.outcomes,
+            spent.get("after commit", 0.0) - receivers,
+        )
+        table.add("· catalog_imported", args.institutions, receivers)
+        second = table.timed(
+            "re-import (no-op)", lambda: import_catalog([Source.from_path(path)]), rows=records
+        )
+        out = io.StringIO()
+        table.timed("export", lambda: export_catalog(out), rows=lambda counts: sum(counts.values()))
+    finally:
+        if postgres_name:
+            drop_postgres(postgres_name)
+        size = path.stat().st_size / 1e6 if path.exists() else 0
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n{database}, {os.cpu_count()} cores; {size:.1f} MB of JSON Lines\n")
+    table.print()
+    print("\n· = part of the import above, after the commit: Wagtail's admin search index, and the search")
+    print("room's receivers of catalog_imported. Peak MB: the process's peak resident memory so far.\n")
+    print("first import: ", " ".join(f"{name}={c.created}" for name, c in first.counts.items()))
+    print("re-import:    ", "changed" if second.changed else "nothing changed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""Record types of the exchange format and their registry.
+
+The catalogue registers its own types; a higher room (matching's `demand`) registers more with `register()`,
+so the reader and writer never import it. A type knows its keys, how to read every row of its model in
+canonical form, and how to write created and updated records in bulk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import models
+
+from catalog.exchange.bulk import Row, insert_rows, update_rows
+from catalog.exchange.keys import Invalid, Key, Ref, Relation
+
+UpdatePair = tuple[dict, dict]  # (incoming record, the record as it is in the database)
+
+
+class RecordType:
+    """A record type backed by one model: `keys` in export order, the first one the record's stable key."""
+
+    name: str
+    model: type[models.Model]
+    keys: list[Key]
+    #: Export and write order: a type may refer only to types of a lower order (or to itself).
+    order: int
+
+    def __init__(self) -> None:
+        self.key = self.keys[0].name
+        self.columns = [key for key in self.keys if not isinstance(key, Relation)]
+        self.relations = [key for key in self.keys if isinstance(key, Relation)]
+        self.self_refs = [key for key in self.columns if isinstance(key, Ref) and key.target == self.name]
+        # Self references wait for store_self_refs(): the record they name may not exist yet.
+        self.stored = [key for key in self.columns if key not in self.self_refs]
+
+    def __repr__(self) -> str:
+        return f"<RecordType {self.name}>"
+
+    # Reading a record.
+    def clean(self, raw: dict) -> dict:
+        """The canonical record: every key in order, missing optional keys at their default."""
+        record: dict[str, Any] = {"type": self.name}
+        for key in self.keys:
+            if key.name in raw:
+                record[key.name] = key.clean_present(raw[key.name])
+            elif key.required:
+                raise Invalid(key.name, "missing required key")
+            elif not key.omit_when_absent:
+                record[key.name] = key.default_value()
+        self.check(record)
+        return record
+
+    def check(self, record: dict) -> None:
+        """Rules across keys; raise Invalid(key, message)."""
+
+    def references(self, record: dict) -> Iterator[tuple[str, str, str]]:
+        """(key name, record type, referenced key) for every reference the record makes."""
+        for key in self.keys:
+            if key.name in record:
+                for target, value in key.references(record[key.name]):
+                    yield key.name, target, value
+
+    # Reading the database.
+    def queryset(self) -> models.QuerySet:
+        return self.model._default_manager.all()
+
+    def existing(self, queryset: models.QuerySet | None = None) -> dict[str, dict]:
+        """Every row of the model (or of `queryset`) in canonical form, by key: what export writes and
+        import compares with."""
+        lookups = list(dict.fromkeys(["pk", *self.row_lookups(), *(key.lookup for key in self.columns)]))
+        owners = None if queryset is None else list(queryset.values_list("pk", flat=True))
+        related = {key.name: key.load(self.model, owners) for key in self.relations}
+        records = {}
+        rows = self.queryset() if owners is None else self.queryset().filter(pk__in=owners)
+        for row in rows.values(*lookups).iterator(chunk_size=5000):
+            record = self.from_row(row, related)
+            records[record[self.key]] = record
+        return records
+
+    def record_of(self, obj: models.Model) -> dict:
+        """One object in canonical form."""
+        return next(iter(self.existing(self.queryset().filter(pk=obj.pk)).values()))
+
+    def row_lookups(self) -> list[str]:
+        """Extra columns `from_row` needs."""
+        return []
+
+    def from_row(self, row: dict, related: dict[str, dict[int, Any]]) -> dict:
+        record: dict[str, Any] = {"type": self.name}
+        for key in self.keys:
+            if isinstance(key, Relation):
+                record[key.name] = related[key.name].get(row["pk"], key.default_value())
+            else:
+                record[key.name] = key.from_model(row[key.lookup])
+        return record
+
+    # Writing.
+    def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
+        """Write created and changed records in bulk; the types they refer to are written already."""
+        self.create(created, ctx)
+        self.update(updated, ctx)
+        ctx.forget(self.name)
+        if self.self_refs:
+            self.store_self_refs([*created, *(new for new, _old in updated)], ctx)
+        self.replace_relations(created, updated, ctx)
+
+    def build(self, record: dict, ctx: ImportContext) -> Row:
+        """The record's column values by attname."""
+        row = Row()
+        self.store(row, record, ctx)
+        return row
+
+    def store(self, obj: Any, record: dict, ctx: ImportContext) -> None:
+        for key in self.stored:
+            if key.name in record:
+                key.store(obj, record[key.name], ctx)
+
+    def create(self, records: list[dict], ctx: ImportContext) -> None:
+        insert_rows(self.model, [self.build(record, ctx) for record in records])
+
+    def update_fields(self) -> list[str]:
+        """The attnames an update writes."""
+        return [key.attname for key in self.columns if key.name != self.key and key not in self.self_refs]
+
+    def update(self, pairs: list[UpdatePair], ctx: ImportContext) -> list[Row]:
+        pks = ctx.pks(self.name)
+        rows = []
+        for new, _old in pairs:
+            row = self.build(new, ctx)
+            row.pk = pks[new[self.key]]
+            rows.append(row)
+        update_rows(self.model, rows, self.update_fields())
+        return rows
+
+    def store_self_refs(self, records: list[dict], ctx: ImportContext) -> None:
+        """Second pass for references within the type (a field's parent), once every record has a pk."""
+        pks = ctx.pks(self.name)
+        rows = []
+        for record in records:
+            row = Row(pk=pks[record[self.key]])
+            for key in self.self_refs:
+                key.store(row, record.get(key.name), ctx)
+            rows.append(row)
+        update_rows(self.model, rows, [key.attname for key in self.self_refs])
+
+    def replace_relations(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
+        pks = ctx.pks(self.name)
+        for relation in self.relations:
+            values = {pks[record[self.key]]: record[relation.name] for record in created}
+            stale = []
+            for new, old in updated:
+                if new[relation.name] != old[relation.name]:
+                    values[pks[new[self.key]]] = new[relation.name]
+                    stale.append(pks[new[self.key]])
+            if values:
+                relation.replace(self.model, values, ctx, stale=stale)
+
+    def finish(self, ctx: ImportContext) -> None:
+        """Runs once every type has been written (derived data such as search texts)."""
+
+
+class ImportContext:
+    """What the record types share while one import writes: keys → pks, and what the import touched."""
+
+    def __init__(self) -> None:
+        self._pks: dict[str, dict[str, int]] = {}
+        #: Institutions whose records, courses, evaluations or outcomes changed: for the post-import hooks.
+        self.affected_institutions: set[int] = set()
+        #: Institutions whose search text must be rebuilt.
+        self.stale_search_text: set[int] = set()
+        #: Pages created or updated, by model, for Wagtail's search index.
+        self.changed_pages: dict[type[models.Model], set[int]] = {}
+        #: Scratch space for a type's own lookups (e.g. organizing units by name).
+        self.cache: dict[str, Any] = {}
+
+    def pks(self, type_name: str) -> dict[str, int]:
+        """Key → primary key of every record of the type in the database."""
+        if type_name not in self._pks:
+            record_type = get_type(type_name)
+            self._pks[type_name] = dict(record_type.queryset().values_list(record_type.key, "pk"))
+        return self._pks[type_name]
+
+    def forget(self, type_name: str) -> None:
+        self._pks.pop(type_name, None)
+
+    def page_changed(self, model: type[models.Model], pks: list[int]) -> None:
+        self.changed_pages.setdefault(model, set()).update(pks)
+
+
+_registry: dict[str, RecordType] = {}
+
+
+def register(record_type: RecordType) -> RecordType:
+    """Add a record type (an instance); a type of the same name replaces the old one."""
+    _registry[record_type.name] = record_type
+    return record_type
+
+
+def get_type(name: str) -> RecordType:
+    return _registry[name]
+
+
+def record_types(names: list[str] | None = None) -> list[RecordType]:
+    """Registered types in dependency order, optionally only the named ones."""
+    types = sorted(_registry.values(), key=lambda record_type: record_type.order)
+    if names is not None:
+        types = [record_type for record_type in types if record_type.name in names]
+    return types
+
+
+def type_names() -> list[str]:
+    return [record_type.name for record_type in record_types()]
