@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
@@ -14,6 +15,7 @@ from catalog.models import (
     InstitutionKind,
     Outcome,
 )
+from catalog.text import reader_is_chinese
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -34,22 +36,30 @@ class FacetedFilterSet(django_filters.FilterSet):
         counts: dict[str, dict[str, int]] = {}
         for facet in self.facets:
             lookup = self.facet_lookups[facet]
-            rows = (self.facet_queryset(facet).order_by().values(lookup)
-                    .annotate(n=Count("pk", distinct=True)))
+            rows = self.facet_queryset(facet).order_by().values(lookup).annotate(n=Count("pk", distinct=True))
             counts[facet] = {str(row[lookup]): row["n"] for row in rows if row[lookup] is not None}
         return counts
 
     def facet_options(self) -> list[dict]:
         """Each facet with its choices, their counts and whether they are selected, for the template."""
         counts = self.facet_counts()
-        selected = {name: {str(v) for v in (self.data.getlist(name) if hasattr(self.data, "getlist")
-                                            else [self.data.get(name)]) if v}
-                    for name in self.facets}
+        selected = {
+            name: {
+                str(v)
+                for v in (self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)])
+                if v
+            }
+            for name in self.facets
+        }
         facets = []
         for name in self.facets:
             options = [
-                {"value": value, "label": label, "count": counts[name].get(value, 0),
-                 "selected": value in selected[name]}
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts[name].get(value, 0),
+                    "selected": value in selected[name],
+                }
                 for value, label in self.facet_choices(name)
             ]
             options = [o for o in options if o["count"] or o["selected"]]
@@ -76,13 +86,19 @@ class FacetedFilterSet(django_filters.FilterSet):
 class InstitutionFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country")
+    )
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="specialties__field__code", queryset=Field.objects.all(), to_field_name="code",
-        label=_("Field"), distinct=True)
+        field_name="specialties__field__code",
+        queryset=Field.objects.all(),
+        to_field_name="code",
+        label=_("Field"),
+        distinct=True,
+    )
     kind = django_filters.MultipleChoiceFilter(choices=InstitutionKind.choices, label=_("Kind"))
-    cooperating = django_filters.BooleanFilter(label=_("Cooperating institutions only"),
-                                               method="filter_cooperating")
+    cooperating = django_filters.BooleanFilter(
+        label=_("Cooperating institutions only"), method="filter_cooperating"
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         choices=[
@@ -95,8 +111,12 @@ class InstitutionFilter(FacetedFilterSet):
     )
 
     facets = ("country", "field", "kind", "cooperating")
-    facet_lookups = {"country": "country__code", "field": "specialties__field__code", "kind": "kind",
-                     "cooperating": "cooperating"}
+    facet_lookups = {
+        "country": "country__code",
+        "field": "specialties__field__code",
+        "kind": "kind",
+        "cooperating": "cooperating",
+    }
 
     class Meta:
         model = Institution
@@ -109,30 +129,46 @@ class InstitutionFilter(FacetedFilterSet):
         return queryset.filter(cooperating=True) if value else queryset
 
     def sort_results(self, queryset, name, value):
+        return self.sorted(queryset, value[0] if value else "name")
+
+    @staticmethod
+    def sorted(queryset, key: str):
+        # Names sort in the reader's language: the Chinese name where there is one, on the Chinese site.
+        by_name = "title"
+        if reader_is_chinese():
+            queryset = queryset.annotate(local_name=Coalesce(NullIf("name_zh", Value("")), "title"))
+            by_name = "local_name"
         orderings = {
-            "name": ["title"],
-            "-rating": [F("rating_mean").desc(nulls_last=True), "title"],
-            "-evaluations": ["-rating_count", "title"],
-            "country": ["country__code", "title"],
+            "name": [by_name],
+            "-rating": [F("rating_mean").desc(nulls_last=True), by_name],
+            "-evaluations": ["-rating_count", by_name],
+            "country": ["country__code", by_name],
         }
-        chosen = value[0] if value else "name"
-        return queryset.order_by(*orderings.get(chosen, ["title"]))
+        return queryset.order_by(*orderings.get(key, [by_name]))
 
     @property
     def qs(self):
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("title")
+            queryset = self.sorted(queryset, "name")
         return queryset
 
 
 class CourseFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields__code", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+        field_name="fields__code",
+        queryset=Field.objects.all(),
+        to_field_name="code",
+        label=_("Field"),
+        distinct=True,
+    )
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="provider__country__code", queryset=Country.objects.all(), to_field_name="code",
-        label=_("Country"))
+        field_name="provider__country__code",
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        label=_("Country"),
+    )
     language = django_filters.CharFilter(label=_("Teaching language"))
 
     facets = ("field", "country", "language")
@@ -147,8 +183,12 @@ class CourseFilter(FacetedFilterSet):
 
         for term in query_terms(value):
             queryset = queryset.filter(
-                Q(title_en__icontains=term) | Q(title_zh__icontains=term) | Q(summary_en__icontains=term)
-                | Q(summary_zh__icontains=term) | Q(provider__search_text__icontains=term))
+                Q(title_en__icontains=term)
+                | Q(title_zh__icontains=term)
+                | Q(summary_en__icontains=term)
+                | Q(summary_zh__icontains=term)
+                | Q(provider__search_text__icontains=term)
+            )
         return queryset
 
     @property
@@ -158,9 +198,15 @@ class CourseFilter(FacetedFilterSet):
 
 class OutcomeFilter(FacetedFilterSet):
     field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields__code", queryset=Field.objects.all(), to_field_name="code", label=_("Field"), distinct=True)
+        field_name="fields__code",
+        queryset=Field.objects.all(),
+        to_field_name="code",
+        label=_("Field"),
+        distinct=True,
+    )
     country = django_filters.ModelMultipleChoiceFilter(
-        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country"))
+        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country")
+    )
     year = django_filters.NumberFilter(label=_("Year"))
 
     facets = ("field", "country", "year")

@@ -13,6 +13,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PageManager
 
+from catalog.forms import CataloguePageForm
 from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet
 from catalog.text import bilingual, pick_language
 
@@ -25,14 +26,26 @@ class Field(models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    synonyms = models.JSONField(_("synonyms"), default=list, blank=True,
-                                help_text=_("Chinese and English words for this field, as a JSON list."))
-    parent = models.ForeignKey("self", verbose_name=_("parent field"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="children")
+    synonyms = models.JSONField(
+        _("synonyms"),
+        default=list,
+        blank=True,
+        help_text=_("Chinese and English words for this field, as a JSON list."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent field"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
     priority = models.PositiveSmallIntegerField(_("priority direction"), null=True, blank=True)
     central_only = models.BooleanField(
-        _("central departments only"), default=False,
-        help_text=_("Training in this field is applied for by the competent central department only."))
+        _("central departments only"),
+        default=False,
+        help_text=_("Training in this field is applied for by the competent central department only."),
+    )
 
     name = bilingual("name")
 
@@ -69,7 +82,8 @@ class Country(ClusterableModel):
     name_en = models.CharField(_("name (English)"), max_length=120)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     asian_or_neighbouring = models.BooleanField(
-        _("Asian or neighbouring"), default=False, help_text=_("Decides the 10-day or 14-day minimum stay."))
+        _("Asian or neighbouring"), default=False, help_text=_("Decides the 10-day or 14-day minimum stay.")
+    )
     hotspot = models.BooleanField(_("hotspot country"), default=False)
     belt_and_road = models.BooleanField(_("Belt and Road"), default=False)
 
@@ -78,7 +92,9 @@ class Country(ClusterableModel):
     panels = [
         FieldRowPanel([FieldPanel("code"), FieldPanel("region")]),
         FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
-        FieldRowPanel([FieldPanel("asian_or_neighbouring"), FieldPanel("hotspot"), FieldPanel("belt_and_road")]),
+        FieldRowPanel(
+            [FieldPanel("asian_or_neighbouring"), FieldPanel("hotspot"), FieldPanel("belt_and_road")]
+        ),
         InlinePanel("strengths", heading=_("Strength fields"), label=_("strength")),
     ]
 
@@ -130,7 +146,11 @@ class BilingualIndexPage(Page):
     intro_en = models.TextField(_("introduction (English)"), blank=True)
 
     intro = bilingual("intro")
-    content_panels = Page.content_panels + [FieldPanel("title_zh"), FieldPanel("intro_zh"), FieldPanel("intro_en")]
+    content_panels = Page.content_panels + [
+        FieldPanel("title_zh"),
+        FieldPanel("intro_zh"),
+        FieldPanel("intro_en"),
+    ]
 
     class Meta:
         abstract = True
@@ -158,8 +178,9 @@ class InstitutionIndexPage(BilingualIndexPage):
         from catalog.filters import InstitutionFilter
 
         context = super().get_context(request, *args, **kwargs)
-        directory = InstitutionFilter(request.GET, queryset=Institution.objects.public().with_quality(),
-                                      request=request)
+        directory = InstitutionFilter(
+            request.GET, queryset=Institution.objects.public().with_quality(), request=request
+        )
         context["filter"] = directory
         context["page_obj"] = self.paginate(request, directory.qs.select_related("country"))
         return context
@@ -171,16 +192,21 @@ class Institution(Page):
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=255)
     name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
-                                related_name="institutions")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="institutions"
+    )
     city = models.CharField(_("city"), max_length=120, blank=True)
-    kind = models.CharField(_("kind"), max_length=40, choices=InstitutionKind.choices,
-                            default=InstitutionKind.UNIVERSITY)
+    kind = models.CharField(
+        _("kind"), max_length=40, choices=InstitutionKind.choices, default=InstitutionKind.UNIVERSITY
+    )
     cooperating = models.BooleanField(
-        _("cooperating institution"), default=False,
-        help_text=_("Has a cooperation agreement with the ministry (与科技部引智司建立合作关系)."))
-    status = models.CharField(_("status"), max_length=20, choices=InstitutionStatus.choices,
-                              default=InstitutionStatus.ACTIVE)
+        _("cooperating institution"),
+        default=False,
+        help_text=_("Has a cooperation agreement with the ministry (与科技部引智司建立合作关系)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=InstitutionStatus.choices, default=InstitutionStatus.ACTIVE
+    )
     description_en = models.TextField(_("description (English)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     languages = models.JSONField(_("teaching languages"), default=list, blank=True)
@@ -190,6 +216,7 @@ class Institution(Page):
     # Names, texts, specialties and course titles in both languages, for the directory's search.
     search_text = models.TextField(editable=False, blank=True)
 
+    base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(InstitutionQuerySet)()
 
     name = bilingual("name")
@@ -204,12 +231,21 @@ class Institution(Page):
         FieldPanel("description_zh"),
         FieldPanel("description_en"),
         InlinePanel("specialties", heading=_("Specialties"), label=_("specialty")),
-        MultiFieldPanel([FieldPanel("languages"), FieldPanel("website"), FieldPanel("contact_email"),
-                         FieldPanel("max_group_size")], heading=_("Contact and groups")),
+        MultiFieldPanel(
+            [
+                FieldPanel("languages"),
+                FieldPanel("website"),
+                FieldPanel("contact_email"),
+                FieldPanel("max_group_size"),
+            ],
+            heading=_("Contact and groups"),
+        ),
     ]
     settings_panels = Page.settings_panels + [
-        MultiFieldPanel([FieldPanel("external_id"), FieldPanel("status"), FieldPanel("cooperating")],
-                        heading=_("Administering office")),
+        MultiFieldPanel(
+            [FieldPanel("external_id"), FieldPanel("status"), FieldPanel("cooperating")],
+            heading=_("Administering office"),
+        ),
     ]
 
     class Meta:
@@ -239,9 +275,20 @@ class Institution(Page):
         if specialty_fields is None:
             specialty_fields = [specialty.field for specialty in self.specialties.all()]
         if courses is None:
-            courses = Course.objects.filter(provider_id=self.pk).only("title_en", "title_zh") if self.pk else []
-        parts = [self.external_id, self.name_en, self.name_zh, self.city, self.description_en,
-                 self.description_zh, self.country.code, self.country.name_en, self.country.name_zh]
+            courses = (
+                Course.objects.filter(provider_id=self.pk).only("title_en", "title_zh") if self.pk else []
+            )
+        parts = [
+            self.external_id,
+            self.name_en,
+            self.name_zh,
+            self.city,
+            self.description_en,
+            self.description_zh,
+            self.country.code,
+            self.country.name_en,
+            self.country.name_zh,
+        ]
         for field in specialty_fields:
             parts += [field.name_en, field.name_zh, *field.synonyms]
         for course in courses:
@@ -270,7 +317,9 @@ class InstitutionSpecialty(Orderable):
 
     institution = ParentalKey(Institution, on_delete=models.CASCADE, related_name="specialties")
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.CASCADE, related_name="+")
-    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(1)])
+    weight = models.FloatField(
+        _("weight"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
 
     panels = [FieldRowPanel([FieldPanel("field"), FieldPanel("weight")])]
 
@@ -292,8 +341,9 @@ class Course(Page):
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
     # The institution that offers it (its parent page), kept as a key for the library's queries.
-    provider = models.ForeignKey(Institution, on_delete=models.SET_NULL, related_name="courses",
-                                 editable=False, null=True)
+    provider = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, related_name="courses", editable=False, null=True
+    )
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
     fields = ParentalManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="courses")
@@ -304,6 +354,7 @@ class Course(Page):
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     premium = models.BooleanField(_("premium course"), default=False)
 
+    base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(CourseQuerySet)()
 
     name = bilingual("title")
@@ -320,7 +371,9 @@ class Course(Page):
         FieldRowPanel([FieldPanel("days"), FieldPanel("language"), FieldPanel("delivery")]),
     ]
     settings_panels = Page.settings_panels + [
-        MultiFieldPanel([FieldPanel("external_id"), FieldPanel("premium")], heading=_("Administering office")),
+        MultiFieldPanel(
+            [FieldPanel("external_id"), FieldPanel("premium")], heading=_("Administering office")
+        ),
     ]
 
     class Meta:
@@ -399,17 +452,25 @@ class Outcome(Page):
     title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     organizing_unit = models.CharField(_("organizing unit"), max_length=255, blank=True)
-    institutions = ParentalManyToManyField(Institution, verbose_name=_("institutions"), blank=True,
-                                           related_name="outcomes")
+    institutions = ParentalManyToManyField(
+        Institution, verbose_name=_("institutions"), blank=True, related_name="outcomes"
+    )
     fields = ParentalManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="outcomes")
-    country = models.ForeignKey(Country, verbose_name=_("country"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="outcomes")
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
+    )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     economic_benefit = models.TextField(_("economic benefit"), blank=True)
     social_benefit = models.TextField(_("social benefit"), blank=True)
 
+    base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(OutcomeQuerySet)()
 
     name = bilingual("title")
@@ -456,8 +517,9 @@ class Evaluation(models.Model):
     """One side's evaluation after a training (双向评估); unit-to-institution ones make the quality record."""
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
-    institution = models.ForeignKey(Institution, verbose_name=_("institution"), on_delete=models.CASCADE,
-                                    related_name="evaluations")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="evaluations"
+    )
     direction = models.CharField(_("direction"), max_length=30, choices=EvaluationDirection.choices)
     date = models.DateField(_("date"))
     overall = models.FloatField(_("overall"), validators=[MinValueValidator(1), MaxValueValidator(5)])

@@ -37,6 +37,7 @@ class HomePage(Page):
             "outcomes": Outcome.objects.public().count(),
         }
         context["latest_outcomes"] = Outcome.objects.public().order_by("-year", "-pk")[:3]
-        context["featured_courses"] = (Course.objects.public().filter(premium=True)
-                                       .select_related("provider").order_by("?")[:4])
+        context["featured_courses"] = (
+            Course.objects.public().filter(premium=True).select_related("provider").order_by("?")[:4]
+        )
         return context

@@ -18,9 +18,12 @@ from catalog.models import (
 )
 
 
-def make_field(code: str, name_en: str, name_zh: str, synonyms=(), parent: Field | None = None, **extra) -> Field:
-    return Field.objects.create(code=code, name_en=name_en, name_zh=name_zh, synonyms=list(synonyms),
-                                parent=parent, **extra)
+def make_field(
+    code: str, name_en: str, name_zh: str, synonyms=(), parent: Field | None = None, **extra
+) -> Field:
+    return Field.objects.create(
+        code=code, name_en=name_en, name_zh=name_zh, synonyms=list(synonyms), parent=parent, **extra
+    )
 
 
 def make_country(code: str, name_en: str, name_zh: str = "", strengths=(), **extra) -> Country:
@@ -30,7 +33,9 @@ def make_country(code: str, name_en: str, name_zh: str = "", strengths=(), **ext
     return country
 
 
-def make_institution(external_id: str, name_en: str, country: Country, *, specialties=(), **extra) -> Institution:
+def make_institution(
+    external_id: str, name_en: str, country: Country, *, specialties=(), **extra
+) -> Institution:
     index = InstitutionIndexPage.objects.get()
     institution = Institution(external_id=external_id, name_en=name_en, country=country, **extra)
     for field, weight in specialties:
@@ -39,8 +44,9 @@ def make_institution(external_id: str, name_en: str, country: Country, *, specia
     return institution
 
 
-def make_course(external_id: str, institution: Institution, title_en: str = "", title_zh: str = "", *,
-                fields=(), **extra) -> Course:
+def make_course(
+    external_id: str, institution: Institution, title_en: str = "", title_zh: str = "", *, fields=(), **extra
+) -> Course:
     course = Course(external_id=external_id, title_en=title_en, title_zh=title_zh, **extra)
     institution.add_child(instance=course)
     if fields:
@@ -49,8 +55,9 @@ def make_course(external_id: str, institution: Institution, title_en: str = "", 
     return course
 
 
-def make_outcome(external_id: str, title_zh: str, title_en: str = "", *, institutions=(), fields=(),
-                 **extra) -> Outcome:
+def make_outcome(
+    external_id: str, title_zh: str, title_en: str = "", *, institutions=(), fields=(), **extra
+) -> Outcome:
     index = OutcomeIndexPage.objects.get()
     outcome = Outcome(external_id=external_id, title_zh=title_zh, title_en=title_en, **extra)
     index.add_child(instance=outcome)
@@ -61,8 +68,20 @@ def make_outcome(external_id: str, title_zh: str, title_en: str = "", *, institu
     return outcome
 
 
-def make_evaluation(external_id: str, institution: Institution, overall: float, *,
-                    date: datetime.date | None = None, direction: str = "unit_to_institution",
-                    **extra) -> Evaluation:
-    return Evaluation.objects.create(external_id=external_id, institution=institution, overall=overall,
-                                     date=date or datetime.date(2024, 5, 1), direction=direction, **extra)
+def make_evaluation(
+    external_id: str,
+    institution: Institution,
+    overall: float,
+    *,
+    date: datetime.date | None = None,
+    direction: str = "unit_to_institution",
+    **extra,
+) -> Evaluation:
+    return Evaluation.objects.create(
+        external_id=external_id,
+        institution=institution,
+        overall=overall,
+        date=date or datetime.date(2024, 5, 1),
+        direction=direction,
+        **extra,
+    )

@@ -1,7 +1,8 @@
 """Development: runs with no configuration at all."""
 
-from .base import *  # noqa: F403
 from portal.env import env_list, env_str
+
+from .base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-not-for-production")

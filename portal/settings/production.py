@@ -1,7 +1,8 @@
 """Production: refuses to start without a secret key and allowed hosts; HTTPS everywhere."""
 
-from .base import *  # noqa: F403
 from portal.env import env_bool, env_int, env_list, env_str
+
+from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)

@@ -15,7 +15,9 @@ def other_languages(request):
 
     current = get_language()
     names = {"zh-hans": "中文", "en": "English"}
-    return [{"code": code, "name": names.get(code, code)} for code, _ in settings.LANGUAGES if code != current]
+    return [
+        {"code": code, "name": names.get(code, code)} for code, _ in settings.LANGUAGES if code != current
+    ]
 
 
 @register.filter

@@ -18,17 +18,29 @@ def url_in(language: str, page) -> str:
 
 @pytest.fixture
 def outcome(small_catalogue):
-    return make_outcome("oc-1", "工业机器人产线改造", "Robot line retrofit", institutions=[small_catalogue["tum"]],
-                        fields=[small_catalogue["fields"]["manufacturing"]], country=small_catalogue["countries"]["DE"],
-                        year=2019, summary_zh="培训后改造了两条产线。", summary_en="Two lines were retrofitted.",
-                        organizing_unit="江苏省科学技术厅")
+    return make_outcome(
+        "oc-1",
+        "工业机器人产线改造",
+        "Robot line retrofit",
+        institutions=[small_catalogue["tum"]],
+        fields=[small_catalogue["fields"]["manufacturing"]],
+        country=small_catalogue["countries"]["DE"],
+        year=2019,
+        summary_zh="培训后改造了两条产线。",
+        summary_en="Two lines were retrofitted.",
+        organizing_unit="江苏省科学技术厅",
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_type_renders(client, small_catalogue, outcome, language):
     pages = [
-        InstitutionIndexPage.objects.get(), small_catalogue["tum"], small_catalogue["course"],
-        CourseLibraryPage.objects.get(), OutcomeIndexPage.objects.get(), outcome,
+        InstitutionIndexPage.objects.get(),
+        small_catalogue["tum"],
+        small_catalogue["course"],
+        CourseLibraryPage.objects.get(),
+        OutcomeIndexPage.objects.get(),
+        outcome,
     ]
     assert client.get(f"/{language}/").status_code == 200
     assert client.get(f"/{language}/demands/").status_code == 200
