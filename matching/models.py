@@ -59,14 +59,16 @@ class Demand(models.Model):
     """A training demand posted by an organizing unit (培训需求), with the keys the policy rules read."""
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
-    organizing_unit = models.ForeignKey(OrganizingUnit, verbose_name=_("organizing unit"),
-                                        on_delete=models.PROTECT, related_name="demands")
+    organizing_unit = models.ForeignKey(
+        OrganizingUnit, verbose_name=_("organizing unit"), on_delete=models.PROTECT, related_name="demands"
+    )
     title = models.CharField(_("title"), max_length=255)
     topic = models.TextField(_("topic"), blank=True)
     content = models.TextField(_("main content and necessity"), blank=True)
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="demands")
-    destinations = models.ManyToManyField(Country, verbose_name=_("destinations"), blank=True,
-                                          related_name="demands")
+    destinations = models.ManyToManyField(
+        Country, verbose_name=_("destinations"), blank=True, related_name="demands"
+    )
     destinations_only = models.BooleanField(_("only these destinations"), default=False)
     days = models.PositiveIntegerField(_("days abroad"), validators=[MinValueValidator(1)])
     group_size = models.PositiveIntegerField(_("group size"), validators=[MinValueValidator(1)])
@@ -74,7 +76,8 @@ class Demand(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=DemandCategory.choices)
     participants_max_age = models.PositiveIntegerField(_("oldest participant's age"), null=True, blank=True)
     participants_min_years_to_retirement = models.PositiveIntegerField(
-        _("fewest years to retirement"), null=True, blank=True)
+        _("fewest years to retirement"), null=True, blank=True
+    )
     # special_project distinguishes "not stated" (an error for short-term demands) from "none of these"
     # (stated as null), so whether it was stated is kept beside the value.
     special_project_stated = models.BooleanField(default=False)
@@ -83,12 +86,15 @@ class Demand(models.Model):
     expert_review = models.JSONField(_("expert review"), null=True, blank=True)
     foreign_funding = models.JSONField(_("foreign funding"), null=True, blank=True)
     double_cross = models.BooleanField(_("double-cross group"), default=False)
-    organizer_level = models.CharField(_("organizer level"), max_length=20, choices=OrganizerLevel.choices,
-                                       blank=True)
-    institutions = models.ManyToManyField(Institution, verbose_name=_("planned institutions"), blank=True,
-                                          related_name="planned_demands")
-    status = models.CharField(_("status"), max_length=20, choices=DemandStatus.choices,
-                              default=DemandStatus.PUBLISHED)
+    organizer_level = models.CharField(
+        _("organizer level"), max_length=20, choices=OrganizerLevel.choices, blank=True
+    )
+    institutions = models.ManyToManyField(
+        Institution, verbose_name=_("planned institutions"), blank=True, related_name="planned_demands"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.PUBLISHED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,3 +111,9 @@ class Demand(models.Model):
     @property
     def is_long_term(self) -> bool:
         return self.days >= 90
+
+    def as_record(self) -> dict:
+        """The demand as an exchange-format record (what export writes, what matching reads)."""
+        from matching.exchange import DemandType
+
+        return DemandType().record_of(self)

@@ -5,6 +5,7 @@ from matching import views
 app_name = "matching"
 
 urlpatterns = [
-    path("", views.DemandListView.as_view(), name="demand-list"),
-    path("<slug:external_id>/", views.DemandDetailView.as_view(), name="demand-detail"),
+    path("demands/", views.DemandListView.as_view(), name="demand-list"),
+    path("demands/<slug:external_id>/", views.DemandDetailView.as_view(), name="demand-detail"),
+    path("find/", views.find_institutions, name="find-institutions"),
 ]

@@ -10,10 +10,16 @@ from catalog.models import CourseLibraryPage, InstitutionIndexPage, OutcomeIndex
 
 def navigation(request) -> dict:
     items = []
-    for model, label in ((InstitutionIndexPage, _("Institutions")), (CourseLibraryPage, _("Course library")),
-                         (OutcomeIndexPage, _("Outcomes"))):
+    for model, label in (
+        (InstitutionIndexPage, _("Institutions")),
+        (CourseLibraryPage, _("Course library")),
+        (OutcomeIndexPage, _("Outcomes")),
+    ):
         page = model.objects.live().first()
         if page is not None:
             items.append({"label": label, "url": page.url, "key": model.__name__})
     items.append({"label": _("Demand board"), "url": reverse("matching:demand-list"), "key": "demands"})
+    items.append(
+        {"label": _("Find institutions"), "url": reverse("matching:find-institutions"), "key": "find"}
+    )
     return {"main_navigation": items}

@@ -12,10 +12,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("search.urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("demands/", include("matching.urls")),
+    path("", include("matching.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,7 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
     label = "matchsearch"
-    verbose_name = "Matching engines"
+    verbose_name = _("Matching engines")
+
+    def ready(self):
+        from search import signals  # noqa: F401 - keeps the index current on every save

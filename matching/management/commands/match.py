@@ -1,0 +1,59 @@
+"""`manage.py match FILE [--top N] [--engine …]` and `manage.py match --demand ID`: one line of match
+output (EXCHANGE-FORMAT.md) for each demand, best institution first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from matching.models import Demand
+from search.ranking import match_output, rank
+
+
+class Command(BaseCommand):
+    help = "Rank institutions for demands given in a JSON Lines file, or for a demand on the board."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="JSON Lines file of demand records")
+        parser.add_argument("--demand", help="external id of a demand on the board")
+        parser.add_argument("--top", type=int, default=10)
+        parser.add_argument("--engine", choices=["embedded", "elasticsearch"])
+        parser.add_argument(
+            "--language", default="en", choices=["en", "zh-hans"], help="language of the reasons (default en)"
+        )
+
+    def handle(self, *args, file=None, demand=None, top=10, engine=None, language="en", **options):
+        if bool(file) == bool(demand):
+            raise CommandError("give either FILE or --demand ID")
+        if top < 1:
+            raise CommandError("--top must be at least 1")
+        for record in [self.board_demand(demand)] if demand else self.read_demands(file):
+            matches = rank(record, top=top, engine=engine, language=language)
+            self.stdout.write(json.dumps(match_output(record, matches, engine), ensure_ascii=False))
+
+    def board_demand(self, external_id: str) -> dict:
+        found = Demand.objects.filter(external_id=external_id).first()
+        if found is None:
+            raise CommandError(f"no demand {external_id!r} on the board")
+        return found.as_record()
+
+    def read_demands(self, file: str) -> list[dict]:
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"{file}: no such file")
+        records = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CommandError(f"{file}:{number}: not valid JSON: {error.msg}") from error
+            if not isinstance(record, dict) or record.get("type", "demand") != "demand":
+                raise CommandError(f'{file}:{number}: key "type": expected a demand record')
+            if not any(record.get(key) for key in ("title", "topic", "content", "fields")):
+                raise CommandError(f"{file}:{number}: a demand needs a title, a topic, a content or fields")
+            records.append(record)
+        return records

@@ -1,0 +1,49 @@
+"""Matches prepared for a page: each with its institution page, and its signals as bar widths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Institution
+from search.ranking import Match
+
+SIGNAL_LABELS = {
+    "topic": _("Topic"),
+    "destination": _("Destination"),
+    "quality": _("Quality"),
+    "cooperation": _("Cooperation"),
+}
+
+
+@dataclass
+class ShownMatch:
+    match: Match
+    institution: Institution | None
+    bars: list[dict]
+
+
+def present_matches(matches: list[Match]) -> list[ShownMatch]:
+    pages = (
+        Institution.objects.public()
+        .select_related("country")
+        .in_bulk([m.institution for m in matches], field_name="external_id")
+    )
+    best = max((m.score for m in matches), default=0) or 1
+    return [
+        ShownMatch(
+            match=m,
+            institution=pages.get(m.institution),
+            bars=[
+                {
+                    "signal": signal,
+                    "label": SIGNAL_LABELS[signal],
+                    "value": value,
+                    "width": round(100 * max(value, 0) / best, 1),
+                }
+                for signal, value in m.signals.items()
+            ],
+        )
+        for m in matches
+    ]

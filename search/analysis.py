@@ -1,0 +1,167 @@
+"""Text analysis for matching: Chinese or English text → tokens, and text → taxonomy fields with weights.
+
+One analyser serves demands, institutions and courses. Chinese is segmented with jieba, with every
+taxonomy term added to its dictionary so that a field's name or synonym comes out as one token."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*(?:\.[0-9]+)?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Words that say nothing about a topic; the catalogue's own frequencies (idf) weaken the rest.
+ENGLISH_STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or our that the their this to "
+    "was we were will with within about over under more most than such other also new how who which "
+    "training course courses programme programmes program programs provide provides offers offer "
+    "including include includes based level levels experience practical".split()
+)
+CHINESE_STOPWORDS = frozenset(
+    "的 与 和 及 等 在 对 为 以 了 是 并 中 其 将 从 由 向 或 及其 以及 通过 进行 开展 相关 方面 提供 "
+    "培训 课程 项目 学习 能力 提升 提高 人员 研修 考察 我们 机构 方向 内容 需求 主要 必要性".split()
+)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals and common suffixes, enough to join 'robots' and 'robot'."""
+    if word.endswith("ss"):
+        return word
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: len(word) - len(suffix)] + replacement
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of a text for full-text relevance: stemmed English words and jieba's Chinese words."""
+    if not text:
+        return []
+    text = text.lower()
+    tokens: list[str] = []
+    for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", text)):
+        if word not in ENGLISH_STOPWORDS and len(word) > 1:
+            tokens.append(stem(word))
+    for run in _CJK_RUN.findall(text):
+        for word in jieba.cut_for_search(run):
+            if len(word) > 1 and word not in CHINESE_STOPWORDS:
+                tokens.append(word)
+    return tokens
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    """A field of the taxonomy as the analyser sees it: its code, parent and the terms that name it."""
+
+    code: str
+    parent: str | None
+    terms: tuple[str, ...]
+
+
+@dataclass
+class FieldMatch:
+    """How strongly a text speaks of a field, and which words showed it."""
+
+    weight: float
+    terms: list[str] = field(default_factory=list)
+
+
+class Taxonomy:
+    """The field taxonomy prepared for analysis: terms → fields, and each field's parent and children."""
+
+    def __init__(self, fields: list[FieldTerms]):
+        self.fields = {f.code: f for f in fields}
+        self.parent = {f.code: f.parent for f in fields if f.parent in {g.code for g in fields}}
+        self.children: dict[str, set[str]] = {}
+        for child, parent in self.parent.items():
+            self.children.setdefault(parent, set()).add(child)
+        self._chinese: dict[str, set[str]] = {}
+        self._english: dict[tuple[str, ...], set[str]] = {}
+        for f in fields:
+            for term in f.terms:
+                term = term.strip().lower()
+                if not term:
+                    continue
+                if has_cjk(term):
+                    self._chinese.setdefault(term, set()).add(f.code)
+                    _add_jieba_word(term)
+                else:
+                    words = tuple(stem(w) for w in _LATIN_WORD.findall(term))
+                    if words:
+                        self._english.setdefault(words, set()).add(f.code)
+        self._longest_english = max((len(k) for k in self._english), default=0)
+
+    def related(self, code: str) -> dict[str, float]:
+        """A field, its parent and its children, with how much each counts as a match (1 or 0.5)."""
+        related = {code: 1.0}
+        if code in self.parent:
+            related.setdefault(self.parent[code], 0.5)
+        for child in self.children.get(code, ()):
+            related.setdefault(child, 0.5)
+        return related
+
+    def detect(self, text: str) -> dict[str, FieldMatch]:
+        """The fields a text speaks of; a field named by several terms, or often, weighs more."""
+        if not text:
+            return {}
+        lowered = text.lower()
+        hits: dict[str, Counter] = {}
+        for word in _chinese_words(lowered):
+            for code in self._chinese.get(word, ()):
+                hits.setdefault(code, Counter())[word] += 1
+        english = [stem(w) for w in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered))]
+        for start in range(len(english)):
+            for length in range(1, self._longest_english + 1):
+                key = tuple(english[start : start + length])
+                if len(key) < length:
+                    break
+                for code in self._english.get(key, ()):
+                    hits.setdefault(code, Counter())[" ".join(key)] += 1
+        return {
+            code: FieldMatch(weight=_detected_weight(counter), terms=sorted(counter))
+            for code, counter in hits.items()
+        }
+
+
+def _detected_weight(counter: Counter) -> float:
+    """One mention is a hint (0.5); distinct terms or repeated mentions make it a strong signal (up to 1)."""
+    distinct = len(counter)
+    mentions = sum(counter.values())
+    return min(1.0, 0.5 + 0.25 * (distinct - 1) + 0.1 * (mentions - distinct))
+
+
+def _chinese_words(text: str) -> list[str]:
+    words: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        words.extend(jieba.cut_for_search(run))
+    return words
+
+
+_jieba_lock = threading.Lock()
+_jieba_words: set[str] = set()
+
+
+def _add_jieba_word(term: str) -> None:
+    with _jieba_lock:
+        if term not in _jieba_words:
+            jieba.add_word(term, freq=max(jieba.get_FREQ(term) or 0, 20000))
+            _jieba_words.add(term)
+
+
+def idf(document_frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency, never negative."""
+    return math.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))

@@ -1,0 +1,1 @@
+"""The two engines behind `rank()`: `embedded` (no server) and `elasticsearch`."""

@@ -1,0 +1,148 @@
+"""Keeps the Elasticsearch index in step with the catalogue: changes go through the outbox (a durable
+queue in the database) and a worker drains it; a full rebuild fills a new timestamped index and moves
+the alias in one atomic step, so searches never find an empty index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from elasticsearch import ApiError, NotFoundError, TransportError, helpers
+
+from catalog.models import Institution
+from search.documents import InstitutionDocument
+from search.es import get_client, index_alias
+from search.models import IndexOutbox
+from search.profiles import rebuild_profiles
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+SEARCH_SERVER_ERRORS = (TransportError, ApiError, ConnectionError, OSError)
+
+
+def elasticsearch_enabled() -> bool:
+    return settings.SEARCH_BACKEND == "elasticsearch"
+
+
+def enqueue(institution_ids: Iterable[int]) -> None:
+    """Mark these institutions' documents out of date (in the caller's transaction)."""
+    rows = [IndexOutbox(institution_id=pk) for pk in set(institution_ids) if pk is not None]
+    IndexOutbox.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["institution_id"],
+        update_fields=["enqueued_at"],
+    )
+
+
+def drain(*, limit: int | None = None) -> int:
+    """Write the queued documents, oldest first, until the queue is empty (or `limit` entries are done).
+    Returns how many were written; raises a search-server error and keeps the entries when it fails."""
+    written = 0
+    while limit is None or written < limit:
+        batch = list(IndexOutbox.objects.order_by("enqueued_at", "pk")[:BATCH])
+        if not batch:
+            break
+        ids = [entry.institution_id for entry in batch]
+        try:
+            write_documents(ids)
+        except SEARCH_SERVER_ERRORS as error:
+            IndexOutbox.objects.filter(pk__in=[e.pk for e in batch]).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:500]
+            )
+            raise
+        # Only the entries written now: a save during the write queued its institution again.
+        for entry in batch:
+            IndexOutbox.objects.filter(pk=entry.pk, enqueued_at=entry.enqueued_at).delete()
+        written += len(batch)
+    return written
+
+
+def write_documents(institution_ids: list[int]) -> None:
+    """Index the admitted, live institutions among these; delete the documents of the others."""
+    client = get_client()
+    alias = ensure_index()
+    # The profiles may lag a save that committed a moment ago; bring them up to date first.
+    rebuild_profiles(institution_ids)
+    indexable = {
+        profile.institution_id: profile
+        for profile in InstitutionDocument.get_queryset().filter(institution_id__in=institution_ids)
+    }
+    actions = [
+        dict(InstitutionDocument.from_profile(p).to_dict(include_meta=True), _index=alias)
+        for p in indexable.values()
+    ]
+    gone = set(institution_ids) - set(indexable)
+    external_ids = dict(Institution.objects.filter(pk__in=gone).values_list("pk", "external_id"))
+    for pk in gone:
+        if pk in external_ids:
+            actions.append({"_op_type": "delete", "_index": alias, "_id": external_ids[pk]})
+    if actions:
+        helpers.bulk(client, actions, refresh=True, raise_on_error=False, raise_on_exception=True)
+
+
+def ensure_index() -> str:
+    """The alias, creating a first index behind it when there is none."""
+    alias = index_alias()
+    if not get_client().indices.exists_alias(name=alias):
+        rebuild()
+    return alias
+
+
+def rebuild() -> str:
+    """Fill a new timestamped index with every admitted institution, then move the alias to it atomically
+    and drop the old indexes. Returns the new index's name."""
+    client = get_client()
+    alias = index_alias()
+    started = timezone.now()
+    name = f"{alias}_{started:%Y%m%d%H%M%S%f}"
+    InstitutionDocument.init(index=name, using=client)
+    helpers.bulk(
+        client,
+        (
+            dict(InstitutionDocument.from_profile(p).to_dict(include_meta=True), _index=name)
+            for p in InstitutionDocument.get_queryset().iterator(chunk_size=BATCH)
+        ),
+        chunk_size=BATCH,
+        refresh=True,
+    )
+    try:
+        old = list(client.indices.get_alias(name=alias).keys())
+    except NotFoundError:
+        old = []
+    client.indices.update_aliases(
+        actions=[
+            *({"remove": {"index": index, "alias": alias}} for index in old),
+            {"add": {"index": name, "alias": alias}},
+        ]
+    )
+    for index in old:
+        client.indices.delete(index=index, ignore_unavailable=True)
+    # What was queued before the rebuild began is in the new index now.
+    IndexOutbox.objects.filter(enqueued_at__lt=started).delete()
+    return name
+
+
+def sync_after_commit(institution_ids: Iterable[int], *, try_now: bool = False) -> None:
+    """Queue these institutions for the Elasticsearch index; optionally try to write them at once
+    (a bulk import does), leaving them queued when the server does not answer."""
+    if not elasticsearch_enabled():
+        return
+    enqueue(institution_ids)
+    if try_now:
+        transaction.on_commit(drain_quietly)
+
+
+def drain_quietly() -> None:
+    try:
+        drain()
+    except SEARCH_SERVER_ERRORS as error:
+        logger.warning(
+            "search server unavailable, %s documents stay queued: %s", IndexOutbox.objects.count(), error
+        )

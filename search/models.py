@@ -1,0 +1,67 @@
+"""The embedded engine's index, kept in the database: one profile row per institution, and a version
+that tells every process when to reload what it holds in memory."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F
+
+
+class InstitutionProfile(models.Model):
+    """What matching knows of an institution: specialty weights (given, from its courses, or detected
+    in its texts), the words of its texts with their counts, and its quality value. Rebuilt whenever
+    its sources change."""
+
+    institution = models.OneToOneField(
+        "catalog.Institution", primary_key=True, on_delete=models.CASCADE, related_name="search_profile"
+    )
+    specialties = models.JSONField(default=dict)
+    specialty_sources = models.JSONField(default=dict)
+    # word → how often it occurs in the institution's texts, and how many words they hold (for BM25).
+    token_counts = models.JSONField(default=dict)
+    length = models.PositiveIntegerField(default=0)
+    quality = models.FloatField(default=0.0)
+    rating_mean = models.FloatField(null=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"profile of institution {self.institution_id}"
+
+
+class IndexVersion(models.Model):
+    """A single counter, bumped by every change that affects rankings."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"index version {self.version}"
+
+    @classmethod
+    def current(cls) -> int:
+        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
+        return row or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(version=F("version") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+class IndexOutbox(models.Model):
+    """Institutions whose Elasticsearch document is out of date: a durable queue in the database. A row
+    stays until the worker has written the document, so nothing is lost while the server is down."""
+
+    institution_id = models.BigIntegerField(unique=True)
+    enqueued_at = models.DateTimeField(auto_now=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            # The worker takes the oldest entries first.
+            models.Index(fields=["enqueued_at"], name="outbox_oldest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reindex institution {self.institution_id}"

@@ -1,0 +1,170 @@
+"""Builds institution profiles from the catalogue: the one place where an institution's specialties,
+words and quality value are worked out for matching."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Avg
+from django.utils import timezone
+
+from catalog.models import (
+    CountryStrength,
+    Course,
+    Evaluation,
+    EvaluationDirection,
+    Field,
+    Institution,
+    InstitutionSpecialty,
+)
+from search.analysis import FieldTerms, Taxonomy, tokenize
+from search.cache import until_index_changes
+from search.models import IndexVersion, InstitutionProfile
+from search.scoring import DEFAULT_MEAN, quality_value
+
+# A course's field says less than a stated specialty; words in a profile less again.
+COURSE_FIELD_WEIGHT = 0.7
+DETECTED_WITH_STATED = 0.5
+
+
+@until_index_changes
+def load_taxonomy() -> Taxonomy:
+    """The field taxonomy as the analyser uses it."""
+    return Taxonomy(
+        [
+            FieldTerms(code, parent, (name_en, name_zh, *synonyms))
+            for code, parent, name_en, name_zh, synonyms in Field.objects.values_list(
+                "code", "parent__code", "name_en", "name_zh", "synonyms"
+            )
+        ]
+    )
+
+
+@until_index_changes
+def country_strengths() -> dict[str, dict[str, float]]:
+    """Each country's strength in each field: `strengths[country][field]`, 0 to 1."""
+    strengths: dict[str, dict[str, float]] = {}
+    for country, code, weight in CountryStrength.objects.values_list(
+        "country__code", "field__code", "weight"
+    ):
+        strengths.setdefault(country, {})[code] = weight
+    return strengths
+
+
+def _fresh_taxonomy() -> Taxonomy:
+    # Profiles are rebuilt because something changed: read the taxonomy as it is now.
+    load_taxonomy.forget()
+    return load_taxonomy()
+
+
+def catalogue_mean() -> float:
+    mean = Evaluation.objects.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION).aggregate(
+        m=Avg("overall")
+    )["m"]
+    return mean if mean is not None else DEFAULT_MEAN
+
+
+def rebuild_profiles(
+    institution_ids: Iterable[int] | None = None, *, taxonomy: Taxonomy | None = None
+) -> int:
+    """Recompute the profiles of these institutions (all when None); returns how many were written."""
+    institutions = Institution.objects.all()
+    if institution_ids is not None:
+        institutions = institutions.filter(pk__in=list(institution_ids))
+    rows = list(institutions.values_list("pk", "name_en", "name_zh", "description_en", "description_zh"))
+    if not rows:
+        return 0
+    ids = [row[0] for row in rows]
+    taxonomy = taxonomy or _fresh_taxonomy()
+    stated = _by_institution(
+        InstitutionSpecialty.objects.filter(institution_id__in=ids).values_list(
+            "institution_id", "field__code", "weight"
+        )
+    )
+    course_texts: dict[int, list[str]] = defaultdict(list)
+    course_fields: dict[int, set[str]] = defaultdict(set)
+    for provider, title_en, title_zh, summary_en, summary_zh in Course.objects.filter(
+        provider_id__in=ids, live=True
+    ).values_list("provider_id", "title_en", "title_zh", "summary_en", "summary_zh"):
+        course_texts[provider] += [title_en, title_zh, summary_en, summary_zh]
+    for provider, code in Course.fields.through.objects.filter(course__provider_id__in=ids).values_list(
+        "course__provider_id", "field__code"
+    ):
+        course_fields[provider].add(code)
+    ratings: dict[int, list[tuple[float, datetime.date]]] = defaultdict(list)
+    for institution_id, overall, date in Evaluation.objects.filter(
+        institution_id__in=ids, direction=EvaluationDirection.UNIT_TO_INSTITUTION
+    ).values_list("institution_id", "overall", "date"):
+        ratings[institution_id].append((overall, date))
+    mean, today = catalogue_mean(), timezone.localdate()
+
+    profiles = []
+    for pk, name_en, name_zh, description_en, description_zh in rows:
+        texts = [name_en, name_zh, description_en, description_zh, *course_texts[pk]]
+        text = "\n".join(t for t in texts if t)
+        tokens = tokenize(text)
+        specialties, sources = _specialties(stated.get(pk, {}), course_fields[pk], taxonomy.detect(text))
+        own = ratings[pk]
+        profiles.append(
+            InstitutionProfile(
+                institution_id=pk,
+                specialties=specialties,
+                specialty_sources=sources,
+                token_counts=dict(sorted(Counter(tokens).items())),
+                length=len(tokens),
+                quality=quality_value(own, mean, today),
+                rating_mean=round(sum(r for r, _ in own) / len(own), 4) if own else None,
+                rating_count=len(own),
+                updated_at=timezone.now(),
+            )
+        )
+    with transaction.atomic():
+        InstitutionProfile.objects.bulk_create(
+            profiles,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["institution"],
+            update_fields=[
+                "specialties",
+                "specialty_sources",
+                "token_counts",
+                "length",
+                "quality",
+                "rating_mean",
+                "rating_count",
+                "updated_at",
+            ],
+        )
+        IndexVersion.bump()
+    return len(profiles)
+
+
+def _by_institution(rows) -> dict[int, dict[str, float]]:
+    result: dict[int, dict[str, float]] = defaultdict(dict)
+    for institution_id, code, weight in rows:
+        result[institution_id][code] = weight
+    return result
+
+
+def _specialties(stated: dict[str, float], course_fields: set[str], detected) -> tuple[dict, dict]:
+    """Stated specialties first; then the fields of its courses; then what its texts speak of, worth
+    less when the institution stated its specialties itself."""
+    weights: dict[str, float] = {}
+    sources: dict[str, str] = {}
+
+    def offer(code: str, weight: float, source: str) -> None:
+        if weight > weights.get(code, 0.0):
+            weights[code] = round(weight, 4)
+            sources[code] = source
+
+    for code, weight in stated.items():
+        offer(code, weight, "stated")
+    for code in course_fields:
+        offer(code, COURSE_FIELD_WEIGHT, "course")
+    factor = DETECTED_WITH_STATED if stated else 1.0
+    for code, match in detected.items():
+        offer(code, match.weight * factor, "text")
+    return weights, sources

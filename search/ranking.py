@@ -1,0 +1,146 @@
+"""`rank()`: the one way to rank institutions for a demand. Every caller — the `match` command, the API,
+the "find institutions" page, a demand's page, reverse matching — goes through it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from catalog.models import Country, Field
+from search.analysis import Taxonomy, tokenize
+from search.cache import until_index_changes
+from search.profiles import load_taxonomy
+from search.reasons import reasons_for
+from search.scoring import DemandQuery, expand_fields, is_candidate, score_signals, total
+
+# Words of the title and topic say more about the subject than the body of the text.
+CONTENT_FIELD_SHARE = 0.8
+
+
+@dataclass
+class Match:
+    """One ranked institution: its score, each signal's contribution (they add up to the score), and why."""
+
+    institution: str
+    name_en: str
+    name_zh: str
+    country: str
+    score: float
+    signals: dict[str, float]
+    reasons: list[str] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "institution": self.institution,
+            "name_en": self.name_en,
+            "country": self.country,
+            "score": self.score,
+            "signals": self.signals,
+            "reasons": self.reasons,
+        }
+
+
+def get_engine(name: str | None = None):
+    name = name or settings.SEARCH_BACKEND
+    if name == "embedded":
+        from search.engines.embedded import EmbeddedEngine
+
+        return EmbeddedEngine()
+    if name == "elasticsearch":
+        from search.engines.elasticsearch import ElasticsearchEngine
+
+        return ElasticsearchEngine()
+    raise ValueError(f"unknown engine {name!r}")
+
+
+def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> DemandQuery:
+    """A demand record (exchange format) as the engines see it; fields are detected when none are given."""
+    taxonomy = taxonomy or load_taxonomy()
+    given = [code for code in demand.get("fields") or [] if code in taxonomy.fields]
+    headline = " ".join(str(demand.get(key) or "") for key in ("title", "topic"))
+    content = str(demand.get("content") or "")
+    detected_terms: dict[str, list[str]] = {}
+    if given:
+        fields = dict.fromkeys(given, 1.0)
+    else:
+        fields = {}
+        for text, share in ((headline, 1.0), (content, CONTENT_FIELD_SHARE)):
+            for code, found in taxonomy.detect(text).items():
+                fields[code] = max(fields.get(code, 0.0), round(found.weight * share, 4))
+                detected_terms.setdefault(code, [])
+                detected_terms[code] = sorted(set(detected_terms[code]) | set(found.terms))
+    return DemandQuery(
+        external_id=str(demand.get("external_id") or ""),
+        fields=fields,
+        detected_terms=detected_terms,
+        expanded_fields=expand_fields(fields, taxonomy.related),
+        tokens=list(dict.fromkeys(tokenize(f"{headline}\n{content}"))),
+        destinations=list(demand.get("destinations") or []),
+        destinations_only=bool(demand.get("destinations_only")),
+        category=str(demand.get("category") or ""),
+    )
+
+
+def rank(
+    demand: Mapping[str, Any], *, top: int = 10, engine: str | None = None, language: str | None = None
+) -> list[Match]:
+    """The `top` institutions for a demand record, best first, each with its signals and reasons
+    (in `language`, or the active language)."""
+    query = build_query(demand)
+    if query.is_empty:
+        return []
+    terms, candidates = get_engine(engine).candidates(query, top)
+    scored = []
+    for features in candidates:
+        signals = score_signals(terms, features)
+        if is_candidate(query, signals, features):
+            scored.append((total(signals), features, signals))
+    scored.sort(key=lambda item: (-item[0], item[1].external_id))
+    scored = scored[:top]
+    with translation.override(language or translation.get_language()):
+        context = reason_context()
+        return [
+            Match(
+                institution=f.external_id,
+                name_en=f.name_en,
+                name_zh=f.name_zh,
+                country=f.country,
+                score=score,
+                signals=signals,
+                reasons=reasons_for(query, terms, f, context),
+            )
+            for score, f, signals in scored
+        ]
+
+
+@dataclass
+class ReasonContext:
+    """Names the reasons need: fields and countries in both languages, and countries' strengths."""
+
+    fields: dict[str, Field]
+    countries: dict[str, Country]
+
+    @classmethod
+    def load(cls) -> ReasonContext:
+        return cls(
+            fields={f.code: f for f in Field.objects.all()},
+            countries={c.code: c for c in Country.objects.prefetch_related("strengths__field")},
+        )
+
+
+reason_context = until_index_changes(ReasonContext.load)
+
+
+def match_output(
+    demand: Mapping[str, Any], matches: list[Match], engine: str | None = None
+) -> dict[str, Any]:
+    """The match output of EXCHANGE-FORMAT.md for one demand."""
+    return {
+        "engine": engine or settings.SEARCH_BACKEND,
+        "demand": str(demand.get("external_id") or ""),
+        "results": [match.as_record() for match in matches],
+    }

@@ -1,0 +1,21 @@
+"""Template tags that show rankings on catalogue pages, so the catalogue's code needs no ranking."""
+
+from __future__ import annotations
+
+from django import template
+
+from catalog.models import Institution
+from search.similar import similar_to
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/similar_institutions.html")
+def similar_institutions(institution, top: int = 5):
+    matches = similar_to(institution, top=top) if institution.is_admitted else []
+    pages = (
+        Institution.objects.public()
+        .select_related("country")
+        .in_bulk([m.institution for m in matches], field_name="external_id")
+    )
+    return {"similar": [(pages[m.institution], m) for m in matches if m.institution in pages]}

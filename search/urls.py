@@ -1,0 +1,12 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from search.api import MatchView
+
+app_name = "api"
+
+urlpatterns = [
+    path("match", MatchView.as_view(), name="match"),
+    path("schema", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+]

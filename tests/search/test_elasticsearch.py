@@ -1,0 +1,98 @@
+"""The Elasticsearch engine against a real HTTP server (osmem-server): the same ranking as the embedded
+engine, an index that follows every save through the outbox, atomic rebuilds, and saves that succeed
+while the server is down."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from osmem_server import OsmemServer
+
+from catalog.models import Institution
+from search import indexing
+from search.es import get_client, index_alias
+from search.models import IndexOutbox
+from search.ranking import rank
+from tests.factories import make_evaluation
+from tests.search.conftest import DEMO
+
+pytestmark = [pytest.mark.search, pytest.mark.django_db]
+
+
+def demo_demands() -> list[dict]:
+    return [json.loads(line) for line in (DEMO / "07_demands.jsonl").read_text().splitlines() if line.strip()]
+
+
+def test_both_engines_rank_the_demo_demands_alike(elasticsearch, demo_catalogue):
+    indexing.rebuild()
+    for demand in demo_demands():
+        embedded = rank(demand, top=10, engine="embedded")
+        searched = rank(demand, top=10, engine="elasticsearch")
+        assert embedded and searched, demand["external_id"]
+        assert embedded[0].institution == searched[0].institution, demand["external_id"]
+        shared = {m.institution for m in embedded} & {m.institution for m in searched}
+        assert len(shared) >= min(9, len(embedded)), demand["external_id"]
+
+
+def test_saves_are_queued_and_the_worker_indexes_them(elasticsearch, small_catalogue):
+    indexing.rebuild()
+    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    tum = Institution.objects.get(external_id="de-tum")
+    tum.status = "suspended"
+    tum.save()
+    assert IndexOutbox.objects.filter(institution_id=tum.pk).exists()
+    assert indexing.drain() >= 1
+    assert not IndexOutbox.objects.exists()
+    assert "de-tum" not in [m.institution for m in rank(demand, engine="elasticsearch")]
+
+
+def test_rebuild_moves_the_alias_to_a_new_index(elasticsearch, small_catalogue):
+    first = indexing.rebuild()
+    second = indexing.rebuild()
+    client = get_client()
+    assert first != second
+    assert list(client.indices.get_alias(name=index_alias())) == [second]
+    assert not client.indices.exists(index=first)
+    assert client.count(index=index_alias())["count"] == 2  # the suspended institution is not indexed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_saves_succeed_while_the_server_is_down_and_the_index_catches_up(settings, small_catalogue):
+    address = f"127.0.0.1:{free_port()}"
+    server = OsmemServer.start(addr=address)
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = f"http://{address}"
+    settings.ELASTICSEARCH_API_COMPAT = False
+    settings.ELASTICSEARCH_INDEX_PREFIX = "outage"
+    try:
+        indexing.rebuild()
+        server.close()  # the server goes away mid-way
+
+        tum = small_catalogue["tum"]
+        for number in range(3):
+            make_evaluation(f"ev-down-{number}", tum, 2.0)  # saves succeed, nothing waits for the server
+        wur = Institution.objects.get(external_id="nl-wur")
+        wur.description_en = "Greenhouse horticulture and smart farming."
+        wur.save()
+        assert set(IndexOutbox.objects.values_list("institution_id", flat=True)) == {tum.pk, wur.pk}
+        with pytest.raises(indexing.SEARCH_SERVER_ERRORS):
+            indexing.drain()
+        assert IndexOutbox.objects.count() == 2  # nothing lost
+
+        server = OsmemServer.start(addr=address)  # back, empty: the worker rebuilds and drains
+        assert indexing.drain() == 2
+        assert not IndexOutbox.objects.exists()
+        match = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]}, engine="elasticsearch")[
+            0
+        ]
+        embedded = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]}, engine="embedded")[0]
+        assert match.institution == "de-tum" and match.signals == embedded.signals
+    finally:
+        server.close()

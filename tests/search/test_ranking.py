@@ -1,0 +1,130 @@
+"""Ranking with the embedded engine: topic across languages, related fields, destinations, quality,
+cooperation, and the hard rule that suspended institutions never appear."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from catalog.models import Institution
+from search.ranking import rank
+from search.scoring import quality_value
+from tests.factories import make_country, make_evaluation, make_field, make_institution
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def ranked(demand: dict, **options) -> list[str]:
+    return [match.institution for match in rank(demand, **options)]
+
+
+def test_chinese_demand_finds_an_institution_described_only_in_english(small_catalogue):
+    germany = small_catalogue["countries"]["DE"]
+    make_institution(
+        "de-robo", "Robotics Academy", germany, description_en="Industrial robotics and smart factory."
+    )
+    assert "de-robo" in ranked({"title": "工业机器人与智能制造培训"})
+
+
+def test_english_demand_finds_an_institution_described_only_in_chinese(small_catalogue):
+    assert ranked({"title": "Smart farming and greenhouse horticulture"})[0] == "nl-wur"
+
+
+def test_signals_add_up_to_the_score_and_reasons_follow_the_language(small_catalogue):
+    english = rank(
+        {"title": "Industry 4.0 for manufacturing", "fields": ["intelligent-manufacturing"]}, language="en"
+    )[0]
+    assert english.institution == "de-tum"
+    assert round(sum(english.signals.values()), 4) == english.score
+    assert set(english.signals) == {"topic", "destination", "quality", "cooperation"}
+    assert "specialty: Intelligent manufacturing" in english.reasons
+    chinese = rank({"title": "智能制造", "fields": ["intelligent-manufacturing"]}, language="zh-hans")[0]
+    assert any("智能制造" in reason and "特长" in reason for reason in chinese.reasons)
+
+
+def test_suspended_institutions_never_appear(small_catalogue):
+    assert "de-lapsed" not in ranked(
+        {"title": "robotics seminars", "fields": ["intelligent-manufacturing"]}, top=50
+    )
+
+
+def test_a_parent_or_child_field_is_a_partial_match(small_catalogue):
+    manufacturing = small_catalogue["fields"]["manufacturing"]
+    make_field("industrial-robots", "Industrial robots", "工业机器人", parent=manufacturing)
+    demand = {"title": "x", "fields": ["industrial-robots"]}
+    match = rank(demand)[0]
+    assert match.institution == "de-tum"
+    full = rank({"title": "x", "fields": ["intelligent-manufacturing"]})[0]
+    assert 0 < match.signals["topic"] < full.signals["topic"]
+
+
+def test_named_destination_ranks_higher_and_destinations_only_filters(small_catalogue):
+    netherlands = small_catalogue["countries"]["NL"]
+    manufacturing = small_catalogue["fields"]["manufacturing"]
+    make_institution("nl-fab", "Dutch Production Lab", netherlands, specialties=[(manufacturing, 1.0)])
+    demand = {"title": "factory", "fields": ["intelligent-manufacturing"]}
+    assert ranked(demand)[0] == "de-tum"  # Germany is strong in manufacturing
+    assert ranked({**demand, "destinations": ["NL"]})[0] == "nl-fab"
+    assert ranked({**demand, "destinations": ["NL"], "destinations_only": True}) == ["nl-fab"]
+
+
+def test_cooperating_institutions_gain_for_management_demands(small_catalogue):
+    demand = {"title": "x", "fields": ["intelligent-manufacturing"]}
+    professional = rank({**demand, "category": "professional"})[0]
+    management = rank({**demand, "category": "management"})[0]
+    assert professional.signals["cooperation"] == 0
+    assert management.signals["cooperation"] > 0
+
+
+def test_one_perfect_rating_does_not_beat_forty_good_ones():
+    today = datetime.date(2025, 6, 1)
+    one = quality_value([(5.0, today)], catalogue_mean=4.0, today=today)
+    forty = quality_value([(4.6, today)] * 40, catalogue_mean=4.0, today=today)
+    unrated = quality_value([], catalogue_mean=4.0, today=today)
+    poor = quality_value([(2.5, today)] * 10, catalogue_mean=4.0, today=today)
+    assert forty > one > unrated > poor
+
+
+def test_recent_evaluations_count_more():
+    today = datetime.date(2025, 6, 1)
+    recent_good = quality_value([(5.0, today), (3.0, datetime.date(2015, 6, 1))], 4.0, today)
+    old_good = quality_value([(3.0, today), (5.0, datetime.date(2015, 6, 1))], 4.0, today)
+    assert recent_good > old_good
+
+
+def test_a_new_evaluation_moves_the_ranking_at_once(small_catalogue):
+    germany = small_catalogue["countries"]["DE"]
+    manufacturing = small_catalogue["fields"]["manufacturing"]
+    rival = make_institution(
+        "de-rival",
+        "Rival Institute",
+        germany,
+        specialties=[(manufacturing, 1.0)],
+        description_en="Robotics.",
+        description_zh="机器人。",
+    )
+    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    before = {m.institution: m for m in rank(demand)}
+    for number in range(12):
+        make_evaluation(f"ev-rival-{number}", rival, 2.0)
+    after = {m.institution: m for m in rank(demand)}
+    assert after["de-rival"].signals["quality"] < before["de-rival"].signals["quality"]
+
+
+def test_suspending_an_institution_removes_it_from_the_ranking_at_once(small_catalogue):
+    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    assert "de-tum" in ranked(demand)
+    tum = Institution.objects.get(external_id="de-tum")
+    tum.status = "suspended"
+    tum.save()
+    assert "de-tum" not in ranked(demand)
+
+
+def test_an_empty_demand_ranks_nothing(small_catalogue):
+    assert rank({"title": ""}) == []
+
+
+def test_unrelated_institutions_are_not_ranked(small_catalogue):
+    make_country("JP", "Japan", "日本")
+    assert ranked({"title": "Quantum chemistry of rare earth catalysts"}) == []
