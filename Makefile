@@ -25,9 +25,17 @@ demo: messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 
+# With SEARCH_BACKEND=elasticsearch the index worker runs beside the web server and stops with it.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@if [ "$$SEARCH_BACKEND" = "elasticsearch" ]; then \
+		$(PY) manage.py search_index --rebuild || echo "search server not answering: the worker will catch up"; \
+		$(PY) manage.py search_worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	else \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	fi
 
 lint: install
 	$(VENV)/bin/ruff check catalog matching search portal tests bench
@@ -42,6 +50,7 @@ test-postgres: messages
 
 bench: install
 	$(PY) bench/import_export.py
+	$(PY) bench/match.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -33,8 +33,15 @@ KINDS = [
 ]
 
 
-def generate(
-    path: Path,
+def generate(path: Path, **counts: int) -> int:
+    """Write a synthetic catalogue (see `catalogue_records`); returns the number of records."""
+    records = catalogue_records(**counts)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    return len(records)
+
+
+def catalogue_records(
     *,
     fields: int,
     countries: int,
@@ -42,8 +49,9 @@ def generate(
     courses: int,
     evaluations: int,
     outcomes: int,
-) -> int:
-    """Write a synthetic catalogue; returns the number of records."""
+) -> list[dict]:
+    """A synthetic catalogue as exchange-format records (fields, countries, institutions, courses,
+    evaluations, outcomes, in that order); the same counts always give the same records."""
     rng = random.Random(20200101)
     field_codes = [f"field-{n:02d}" for n in range(fields)]
     country_codes = [f"C{n:02d}" for n in range(countries)]
@@ -142,9 +150,7 @@ def generate(
                 "year": 2015 + n % 9,
             }
         )
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-    return len(records)
+    return records
 
 
 def peak_mb() -> float:

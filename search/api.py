@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Country, Field
+from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import match_output, rank
 
 MAX_TOP = 100
@@ -133,8 +134,8 @@ class MatchView(APIView):
         top = request.query_params.get("top", "10")
         if not top.isdigit() or not 1 <= int(top) <= MAX_TOP:
             return bad_request("top", f"top must be a whole number from 1 to {MAX_TOP}")
-        engine = request.query_params.get("engine", settings.SEARCH_BACKEND)
-        if engine not in ("embedded", "elasticsearch"):
+        engine = request.query_params.get("engine")
+        if engine not in (None, "embedded", "elasticsearch"):
             return bad_request("engine", "engine must be embedded or elasticsearch")
         demand = DemandSerializer(data=body)
         if not demand.is_valid():
@@ -143,8 +144,17 @@ class MatchView(APIView):
             message = messages[0] if isinstance(messages, list) else next(iter(messages.values()))[0]
             return bad_request(key, str(message))
         record = {**body, **demand.validated_data}
-        matches = rank(record, top=int(top), engine=engine)
-        return Response(match_output(record, matches, engine))
+        try:
+            matches = rank(record, top=int(top), engine=engine)
+        except SEARCH_SERVER_ERRORS:
+            return Response(
+                {
+                    "error": "engine: the search server did not answer; try the embedded engine",
+                    "key": "engine",
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response(match_output(record, matches))
 
 
 def public_endpoints(endpoints: list) -> list:

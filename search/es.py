@@ -10,7 +10,10 @@ import re
 
 from django.conf import settings
 from elastic_transport import Urllib3HttpNode
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+# What a search server that is down, unreachable or failing raises.
+SEARCH_SERVER_ERRORS = (TransportError, ApiError, ConnectionError, OSError)
 
 _COMPAT_MEDIA_TYPE = re.compile(r"application/vnd\.elasticsearch\+([\w-]+);\s*compatible-with=\d+")
 

@@ -11,18 +11,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from elasticsearch import ApiError, NotFoundError, TransportError, helpers
+from elasticsearch import NotFoundError, helpers
 
 from catalog.models import Institution
 from search.documents import InstitutionDocument
-from search.es import get_client, index_alias
+from search.es import SEARCH_SERVER_ERRORS, get_client, index_alias
 from search.models import IndexOutbox
 from search.profiles import rebuild_profiles
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-SEARCH_SERVER_ERRORS = (TransportError, ApiError, ConnectionError, OSError)
 
 
 def elasticsearch_enabled() -> bool:

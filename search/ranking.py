@@ -3,6 +3,7 @@ the "find institutions" page, a demand's page, reverse matching — goes through
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,12 @@ from django.utils import translation
 from catalog.models import Country, Field
 from search.analysis import Taxonomy, tokenize
 from search.cache import until_index_changes
+from search.es import SEARCH_SERVER_ERRORS
 from search.profiles import load_taxonomy
 from search.reasons import reasons_for
 from search.scoring import DemandQuery, expand_fields, is_candidate, score_signals, total
+
+logger = logging.getLogger(__name__)
 
 # Words of the title and topic say more about the subject than the body of the text.
 CONTENT_FIELD_SHARE = 0.8
@@ -85,15 +89,32 @@ def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> 
     )
 
 
+class Ranking(list):
+    """Matches, best first, and the engine that ranked them."""
+
+    def __init__(self, matches=(), *, engine: str):
+        super().__init__(matches)
+        self.engine = engine
+
+
 def rank(
     demand: Mapping[str, Any], *, top: int = 10, engine: str | None = None, language: str | None = None
-) -> list[Match]:
+) -> Ranking:
     """The `top` institutions for a demand record, best first, each with its signals and reasons
-    (in `language`, or the active language)."""
+    (in `language`, or the active language). When the configured Elasticsearch engine does not answer,
+    the embedded engine ranks instead; an engine asked for by name must answer."""
     query = build_query(demand)
+    chosen = engine or settings.SEARCH_BACKEND
     if query.is_empty:
-        return []
-    terms, candidates = get_engine(engine).candidates(query, top)
+        return Ranking(engine=chosen)
+    try:
+        terms, candidates = get_engine(chosen).candidates(query, top)
+    except SEARCH_SERVER_ERRORS as error:
+        if engine is not None or chosen == "embedded":
+            raise
+        logger.warning("search server unavailable, the embedded engine ranks instead: %s", error)
+        chosen = "embedded"
+        terms, candidates = get_engine(chosen).candidates(query, top)
     scored = []
     for features in candidates:
         signals = score_signals(terms, features)
@@ -103,7 +124,7 @@ def rank(
     scored = scored[:top]
     with translation.override(language or translation.get_language()):
         context = reason_context()
-        return [
+        matches = [
             Match(
                 institution=f.external_id,
                 name_en=f.name_en,
@@ -115,6 +136,7 @@ def rank(
             )
             for score, f, signals in scored
         ]
+    return Ranking(matches, engine=chosen)
 
 
 @dataclass

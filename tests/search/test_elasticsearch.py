@@ -12,7 +12,7 @@ from osmem_server import OsmemServer
 
 from catalog.models import Institution
 from search import indexing
-from search.es import get_client, index_alias
+from search.es import SEARCH_SERVER_ERRORS, get_client, index_alias
 from search.models import IndexOutbox
 from search.ranking import rank
 from tests.factories import make_evaluation
@@ -82,7 +82,7 @@ def test_saves_succeed_while_the_server_is_down_and_the_index_catches_up(setting
         wur.description_en = "Greenhouse horticulture and smart farming."
         wur.save()
         assert set(IndexOutbox.objects.values_list("institution_id", flat=True)) == {tum.pk, wur.pk}
-        with pytest.raises(indexing.SEARCH_SERVER_ERRORS):
+        with pytest.raises(SEARCH_SERVER_ERRORS):
             indexing.drain()
         assert IndexOutbox.objects.count() == 2  # nothing lost
 
@@ -96,3 +96,19 @@ def test_saves_succeed_while_the_server_is_down_and_the_index_catches_up(setting
         assert match.institution == "de-tum" and match.signals == embedded.signals
     finally:
         server.close()
+
+
+def test_a_configured_server_that_is_down_falls_back_to_the_embedded_engine(
+    settings, client, small_catalogue
+):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    settings.ELASTICSEARCH_API_COMPAT = False
+    ranking = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]})
+    assert ranking.engine == "embedded" and ranking[0].institution == "de-tum"
+    asked = client.post(
+        "/api/v1/match?engine=elasticsearch", {"title": "robotics"}, content_type="application/json"
+    )
+    assert asked.status_code == 503 and asked.json()["key"] == "engine"
+    page = client.get("/en/find/", {"text": "robotics"})
+    assert page.status_code == 200 and 'data-match="de-tum"' in page.text

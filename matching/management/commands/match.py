@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.models import Demand
+from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import match_output, rank
 
 
@@ -30,8 +31,11 @@ class Command(BaseCommand):
         if top < 1:
             raise CommandError("--top must be at least 1")
         for record in [self.board_demand(demand)] if demand else self.read_demands(file):
-            matches = rank(record, top=top, engine=engine, language=language)
-            self.stdout.write(json.dumps(match_output(record, matches, engine), ensure_ascii=False))
+            try:
+                matches = rank(record, top=top, engine=engine, language=language)
+            except SEARCH_SERVER_ERRORS as error:
+                raise CommandError(f"the search server did not answer: {error}") from error
+            self.stdout.write(json.dumps(match_output(record, matches), ensure_ascii=False))
 
     def board_demand(self, external_id: str) -> dict:
         found = Demand.objects.filter(external_id=external_id).first()

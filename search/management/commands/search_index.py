@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from search import indexing
+from search.es import SEARCH_SERVER_ERRORS
 from search.profiles import rebuild_profiles
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 name = indexing.rebuild()
-            except indexing.SEARCH_SERVER_ERRORS as error:
+            except SEARCH_SERVER_ERRORS as error:
                 raise CommandError(f"the search server did not answer: {error}") from error
             self.stdout.write(
                 f"elasticsearch: {name} behind the alias in {time.perf_counter() - started:.1f} s"

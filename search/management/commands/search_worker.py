@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from search import indexing
+from search.es import SEARCH_SERVER_ERRORS
 
 IDLE_SECONDS = 1.0
 RETRY_SECONDS = 5.0
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 if written:
                     self.stdout.write(f"indexed {written} institutions")
                 wait = IDLE_SECONDS
-            except indexing.SEARCH_SERVER_ERRORS as error:
+            except SEARCH_SERVER_ERRORS as error:
                 self.stderr.write(f"search server unavailable, will retry: {error}")
                 if once:
                     raise SystemExit(1) from error
