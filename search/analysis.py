@@ -49,18 +49,23 @@ def stem(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words of a text for full-text relevance: stemmed English words and jieba's Chinese words."""
+    return [token for token, _word in words_of(text)]
+
+
+def words_of(text: str) -> list[tuple[str, str]]:
+    """Each word of a text as (token, the word as written), so a reason can show the word, not its stem."""
     if not text:
         return []
     text = text.lower()
-    tokens: list[str] = []
+    words: list[tuple[str, str]] = []
     for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", text)):
         if word not in ENGLISH_STOPWORDS and len(word) > 1:
-            tokens.append(stem(word))
+            words.append((stem(word), word))
     for run in _CJK_RUN.findall(text):
         for word in jieba.cut_for_search(run):
             if len(word) > 1 and word not in CHINESE_STOPWORDS:
-                tokens.append(word)
-    return tokens
+                words.append((word, word))
+    return words
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import translation
 
 from catalog.models import Country, Field
-from search.analysis import Taxonomy, tokenize
+from search.analysis import Taxonomy, words_of
 from search.cache import until_index_changes
 from search.es import SEARCH_SERVER_ERRORS
 from search.profiles import load_taxonomy
@@ -68,6 +68,9 @@ def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> 
     headline = " ".join(str(demand.get(key) or "") for key in ("title", "topic"))
     content = str(demand.get("content") or "")
     detected_terms: dict[str, list[str]] = {}
+    written: dict[str, str] = {}
+    for token, word in words_of(f"{headline}\n{content}"):
+        written.setdefault(token, word)
     if given:
         fields = dict.fromkeys(given, 1.0)
     else:
@@ -82,7 +85,8 @@ def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> 
         fields=fields,
         detected_terms=detected_terms,
         expanded_fields=expand_fields(fields, taxonomy.related),
-        tokens=list(dict.fromkeys(tokenize(f"{headline}\n{content}"))),
+        tokens=list(written),
+        written=written,
         destinations=list(demand.get("destinations") or []),
         destinations_only=bool(demand.get("destinations_only")),
         category=str(demand.get("category") or ""),

@@ -37,7 +37,7 @@ def reasons_for(
             reasons.append(_("specialty: %(field)s") % {"field": field_name(code)})
 
     words = [
-        t.key
+        query.written.get(t.key, t.key)
         for t in sorted(terms, key=lambda t: -t.weight)
         if t.kind == "token" and t.key in features.token_counts
     ]

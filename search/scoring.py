@@ -102,7 +102,8 @@ class DemandQuery:
     destinations: list[str]
     destinations_only: bool
     category: str
-    terms: list[Term] = field(default_factory=list)
+    # token → the word as the demand wrote it, for the reasons.
+    written: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:

@@ -1,0 +1,515 @@
+"""Benchmark of matching: `rank()` latency on both engines, and the full rebuilds behind them.
+
+    .venv/bin/python bench/match.py [--sizes 1000,10000] [--calls 200] [--evaluations 100000] [--profile]
+
+For each catalogue size a child process (so each size has its own fresh temporary SQLite database and
+its own peak memory) migrates, generates a synthetic bilingual catalogue with bench/import_export.py's
+generator (the demo taxonomy's fields and countries, with descriptions and courses written from the
+fields' names and synonyms), imports it, times a full profile rebuild, then times single
+`rank(demand, top=10, engine=...)` calls over ~30 demands generated from the taxonomy: the embedded
+engine, then Elasticsearch on an osmem-server it starts itself, after timing the full index rebuild.
+Prints one table with the targets beside the figures. --profile adds cProfile's hotspots of each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_export import catalogue_records  # noqa: E402
+
+DEMO = ROOT / "catalog" / "demo_data"
+COUNTRIES = 20
+COURSES_PER_INSTITUTION = 2
+OUTCOMES = 500
+DEMANDS = 30
+TOP = 10
+
+# Targets (p95 at the largest size; rebuilds at 10,000 institutions).
+EMBEDDED_P95_MS = 30.0
+REBUILD_S = 30.0
+
+_CJK = ("\u3400", "\u9fff")
+
+
+def is_chinese(text: str) -> bool:
+    return any(_CJK[0] <= char <= _CJK[1] for char in text)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class Vocabulary:
+    """The demo taxonomy (fields with Chinese and English names and synonyms) and its first countries."""
+
+    def __init__(self) -> None:
+        self.fields = read_jsonl(DEMO / "01_fields.jsonl")
+        self.countries = read_jsonl(DEMO / "02_countries.jsonl")[:COUNTRIES]
+        self.by_code = {f["code"]: f for f in self.fields}
+
+    def terms(self, code: str, chinese: bool) -> list[str]:
+        field = self.by_code[code]
+        name = field["name_zh"] if chinese else field["name_en"]
+        return [name, *(s for s in field["synonyms"] if is_chinese(s) == chinese)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Catalogue: the shared generator's records, with the demo taxonomy's codes, names and texts.
+
+EN_OPENINGS = [
+    "{name} is a {kind} in {city} known for applied research and executive education in {f1} and {f2}.",
+    "Founded to serve industry and government, {name} offers tailored programmes on {f1} and {f2}.",
+    "{name} works with ministries, enterprises and universities on {f1}, with growing activity in {f2}.",
+]
+EN_MIDDLES = [
+    "Delegations study {t1}, {t2} and {t3} through lectures, laboratory sessions and case work.",
+    "Programmes cover {t1} and {t2}, with site visits to partner plants, agencies and research centres.",
+    "Participants meet practitioners working on {t1}, {t2} and {t3}, and visit demonstration projects.",
+]
+EN_CLOSINGS = [
+    "Sessions are taught in English with interpretation available on request.",
+    "Group study visits can be combined with short placements at partner organisations.",
+    "Faculty include former senior officials and engineers from leading companies.",
+    "The institute has hosted international delegations for more than twenty years.",
+]
+ZH_OPENINGS = [
+    "{name}位于{city}，长期从事{f1}和{f2}领域的应用研究与高端培训。",
+    "{name}面向政府部门和企业开展{f1}方向的定制培训，近年在{f2}领域发展迅速。",
+    "{name}与多国政府部门、企业和高校合作，在{f1}与{f2}方面积累了丰富经验。",
+]
+ZH_MIDDLES = [
+    "培训团组可系统学习{t1}、{t2}和{t3}等专题，课程包括讲座、实验室实践和案例研讨。",
+    "课程涵盖{t1}与{t2}，并安排参观合作企业、监管机构和研究中心。",
+    "学员可与从事{t1}、{t2}和{t3}工作的专家交流，并实地考察示范项目。",
+]
+ZH_CLOSINGS = [
+    "授课语言为英语，可根据需要提供翻译。",
+    "团组考察可与合作单位的短期跟岗实践相结合。",
+    "师资包括曾任高级官员的专家和知名企业的资深工程师。",
+    "该机构接待国际培训团组已有二十余年。",
+]
+KIND_EN = {
+    "university": "university",
+    "research_institute": "research institute",
+    "international_organization": "international organisation",
+    "enterprise_rnd": "corporate research centre",
+    "training_provider": "training provider",
+    "government_agency": "government agency",
+}
+KIND_ZH = {
+    "university": "大学",
+    "research_institute": "研究院",
+    "international_organization": "国际组织",
+    "enterprise_rnd": "企业研发中心",
+    "training_provider": "培训中心",
+    "government_agency": "公共管理学院",
+}
+
+
+def pick(rng: random.Random, items: list[str], k: int) -> list[str]:
+    """k items, repeating when there are fewer."""
+    return rng.sample(items, k) if len(items) >= k else [rng.choice(items) for _ in range(k)]
+
+
+def catalogue(institutions: int, evaluations: int, vocabulary: Vocabulary) -> list[dict]:
+    """bench/import_export.py's synthetic catalogue (same counts, references and evaluations), its
+    placeholder fields and countries mapped onto the demo taxonomy, and its texts written from the
+    fields' names and synonyms so that field detection and full-text matching have something to find."""
+    records = catalogue_records(
+        fields=len(vocabulary.fields),
+        countries=len(vocabulary.countries),
+        institutions=institutions,
+        courses=institutions * COURSES_PER_INSTITUTION,
+        evaluations=evaluations,
+        outcomes=OUTCOMES,
+    )
+    rng = random.Random(20250101)
+    field_code = {f"field-{n:02d}": f["code"] for n, f in enumerate(vocabulary.fields)}
+    country_code = {f"C{n:02d}": c["code"] for n, c in enumerate(vocabulary.countries)}
+    country_of = {c["code"]: c for c in vocabulary.countries}
+    institution_fields: dict[str, list[str]] = {}
+    for record in records:
+        kind = record["type"]
+        if kind == "field":
+            n = int(record["code"].removeprefix("field-"))
+            record.clear()
+            record.update(vocabulary.fields[n])
+        elif kind == "country":
+            n = int(record["code"].removeprefix("C"))
+            record.clear()
+            record.update(vocabulary.countries[n])
+        elif kind == "institution":
+            record["country"] = country_code[record["country"]]
+            for specialty in record["specialties"]:
+                specialty["field"] = field_code[specialty["field"]]
+            codes = [s["field"] for s in record["specialties"]]
+            institution_fields[record["external_id"]] = codes
+            describe_institution(record, codes, country_of[record["country"]], vocabulary, rng)
+        elif kind == "course":
+            own = institution_fields[record["institution"]]
+            # A course is mostly in one of its provider's specialties.
+            codes = [rng.choice(own), field_code[record["fields"][1]]]
+            record["fields"] = list(dict.fromkeys(codes))
+            describe_course(record, record["fields"], vocabulary, rng)
+        elif kind == "outcome":
+            record["fields"] = [field_code[code] for code in record["fields"]]
+            record["country"] = country_code[record["country"]]
+    return records
+
+
+def describe_institution(
+    record: dict, codes: list[str], country: dict, vocabulary: Vocabulary, rng: random.Random
+) -> None:
+    n = int(record["external_id"].removeprefix("inst-"))
+    # Now and then a text speaks of a field the institution did not state.
+    mentioned = codes + ([rng.choice(vocabulary.fields)["code"]] if rng.random() < 0.3 else [])
+    first, second = (vocabulary.by_code[code] for code in codes[:2])
+    kind = record["kind"]
+    record["name_en"] = f"{country['name_en']} {first['name_en']} {KIND_EN[kind].title()} {n}"
+    record["name_zh"] = f"{country['name_zh']}{first['name_zh']}{KIND_ZH[kind]}{n}号"
+    record["city"] = f"{country['name_en']} City {n % 13}"
+    for chinese, openings, middles, closings, key in (
+        (False, EN_OPENINGS, EN_MIDDLES, EN_CLOSINGS, "description_en"),
+        (True, ZH_OPENINGS, ZH_MIDDLES, ZH_CLOSINGS, "description_zh"),
+    ):
+        name = record["name_zh"] if chinese else record["name_en"]
+        f1, f2 = (f["name_zh"] if chinese else f["name_en"].lower() for f in (first, second))
+        terms = [t for code in mentioned for t in vocabulary.terms(code, chinese)[1:]] or [f1, f2]
+        t1, t2, t3 = pick(rng, terms, 3)
+        kind_name = KIND_ZH[kind] if chinese else KIND_EN[kind]
+        sentences = [
+            rng.choice(openings).format(name=name, kind=kind_name, city=record["city"], f1=f1, f2=f2),
+            rng.choice(middles).format(t1=t1, t2=t2, t3=t3),
+            *rng.sample(closings, 2),
+        ]
+        record[key] = ("" if chinese else " ").join(sentences)
+
+
+COURSE_EN = ["{t} for senior managers", "Applied {t}", "{t}: policy and practice", "Advanced {t} study tour"]
+COURSE_ZH = ["{t}高级研修班", "{t}专题培训", "{t}政策与实践", "{t}考察交流"]
+SUMMARY_EN = "Two to three weeks on {t1} and {t2}, combining lectures, workshops and visits to {t3} projects."
+SUMMARY_ZH = "为期两至三周，围绕{t1}和{t2}开展讲座、研讨并参观{t3}相关项目。"
+
+
+def describe_course(record: dict, codes: list[str], vocabulary: Vocabulary, rng: random.Random) -> None:
+    en = [t for code in codes for t in vocabulary.terms(code, False)]
+    zh = [t for code in codes for t in vocabulary.terms(code, True)]
+    record["title_en"] = rng.choice(COURSE_EN).format(t=rng.choice(en[:1] + en)).capitalize()
+    record["title_zh"] = rng.choice(COURSE_ZH).format(t=rng.choice(zh[:1] + zh))
+    t1, t2, t3 = pick(rng, en, 3)
+    record["summary_en"] = SUMMARY_EN.format(t1=t1, t2=t2, t3=t3)
+    t1, t2, t3 = pick(rng, zh, 3)
+    record["summary_zh"] = SUMMARY_ZH.format(t1=t1, t2=t2, t3=t3)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Demands: Chinese and English, with and without fields and destinations, from the taxonomy.
+
+ZH_TITLES = ["{name}技术培训", "{name}专题研修", "{name}管理与实践培训", "赴境外开展{name}考察交流"]
+ZH_CONTENT = (
+    "我单位承担{name}相关任务，需系统学习{t1}、{t2}等方面的先进经验，了解国外在{t3}领域的制度、技术和管理"
+    "做法。培训成果将用于本单位的规划编制和人才队伍建设。"
+)
+EN_TITLES = ["Training in {name}", "{name} study tour", "Advanced practice in {name}", "{name} programme"]
+EN_CONTENT = (
+    "Our unit is responsible for work on {name_l} and needs to learn from international practice in {t1} "
+    "and {t2}. Participants will study regulation, technology and management of {t3}, and apply what they "
+    "learn to planning and staff development at home."
+)
+CATEGORIES = ["professional", "professional", "management", "general"]
+
+
+def demands(vocabulary: Vocabulary, count: int = DEMANDS) -> list[dict]:
+    """`count` varied demands: alternately Chinese and English; every third states its fields (the others
+    leave them to detection); some name two fields, some destinations, some allow no other country."""
+    rng = random.Random(7)
+    countries = [c["code"] for c in vocabulary.countries]
+    result = []
+    for n in range(count):
+        chinese = n % 2 == 0
+        codes = rng.sample([f["code"] for f in vocabulary.fields], 2 if n % 5 == 0 else 1)
+        field = vocabulary.by_code[codes[0]]
+        terms = [t for code in codes for t in vocabulary.terms(code, chinese)[1:]] or [field["name_en"]]
+        t1, t2, t3 = pick(rng, terms, 3)
+        if chinese:
+            name = field["name_zh"]
+            title = rng.choice(ZH_TITLES).format(name=name)
+            topic = f"{t1}、{t2}与{t3}"
+            content = ZH_CONTENT.format(name=name, t1=t1, t2=t2, t3=t3)
+        else:
+            name = field["name_en"]
+            title = rng.choice(EN_TITLES).format(name=name)
+            topic = f"{t1}, {t2} and {t3}"
+            content = EN_CONTENT.format(name_l=name.lower(), t1=t1, t2=t2, t3=t3)
+        destinations = rng.sample(countries, rng.choice([1, 2])) if n % 4 in (1, 2) else []
+        result.append(
+            {
+                "type": "demand",
+                "external_id": f"dm-bench-{n:03d}",
+                "title": title,
+                "topic": topic,
+                "content": content,
+                "fields": codes if n % 3 == 0 else [],
+                "destinations": destinations,
+                "destinations_only": bool(destinations) and n % 8 == 2,
+                "category": CATEGORIES[n % len(CATEGORIES)],
+            }
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# One size, in its own process.
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+_STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - _STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+class Phases:
+    """Runs steps, clocking them (and profiling them with --profile)."""
+
+    def __init__(self, profile: bool) -> None:
+        self.profile = profile
+        self.profiles: dict[str, str] = {}
+
+    def timed(self, name: str, action):
+        log(f"{name} …")
+        profiler = cProfile.Profile() if self.profile else None
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        try:
+            value = action()
+        finally:
+            if profiler:
+                profiler.disable()
+        seconds = time.perf_counter() - start
+        if profiler:
+            self.profiles[name] = hotspots(profiler)
+        log(f"{name}: {seconds:.2f} s")
+        return value, seconds
+
+
+def hotspots(profiler: cProfile.Profile, limit: int = 15) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(limit)
+    stats.sort_stats("cumulative").print_stats(limit)
+    return out.getvalue()
+
+
+def latencies(demand_list: list[dict], calls: int, engine: str, phases: Phases) -> dict:
+    from search.ranking import rank
+
+    # Warm-up: every demand once (loads the index, the caches, jieba's dictionary).
+    _, first = phases.timed(f"{engine}: first call", lambda: rank(demand_list[0], top=TOP, engine=engine))
+    phases.timed(f"{engine}: warm-up", lambda: [rank(d, top=TOP, engine=engine) for d in demand_list])
+
+    timings: list[float] = []
+    found: list[int] = []
+
+    def run() -> None:
+        for n in range(calls):
+            demand = demand_list[n % len(demand_list)]
+            start = time.perf_counter()
+            matches = rank(demand, top=TOP, engine=engine)
+            timings.append((time.perf_counter() - start) * 1000)
+            found.append(len(matches))
+
+    phases.timed(f"{engine}: {calls} calls", run)
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return {
+        "p50": statistics.median(timings),
+        "p95": cuts[94],
+        "max": max(timings),
+        "first_s": first,
+        "results": sum(found) / len(found),
+        "empty": sum(1 for n in found if not n),
+        "peak": peak_mb(),
+    }
+
+
+def run_size(institutions: int, evaluations: int, calls: int, profile: bool) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-match-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
+    os.environ["SEARCH_BACKEND"] = "embedded"  # the import must not try to index into a server
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from catalog.exchange import Source, import_catalog
+    from search.indexing import rebuild
+    from search.profiles import rebuild_profiles
+
+    phases = Phases(profile)
+    result: dict = {"institutions": institutions, "evaluations": evaluations, "calls": calls}
+    server = None
+    try:
+        phases.timed("migrate", lambda: call_command("migrate", verbosity=0))
+        vocabulary = Vocabulary()
+        records, result["generate_s"] = phases.timed(
+            "generate", lambda: catalogue(institutions, evaluations, vocabulary)
+        )
+        source = Source(
+            "synthetic.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+        )
+        result["records"] = len(records)
+        records = None
+        _, result["import_s"] = phases.timed("import", lambda: import_catalog([source]))
+        source = None
+        profiles, result["profiles_s"] = phases.timed("profile rebuild", rebuild_profiles)
+        result["profiles"] = profiles
+        result["profiles_peak"] = peak_mb()
+        demand_list = demands(vocabulary)
+        result["demands"] = len(demand_list)
+        result["embedded"] = latencies(demand_list, calls, "embedded", phases)
+
+        from osmem_server import OsmemServer
+
+        server = OsmemServer.start()
+        settings.ELASTICSEARCH_URL = server.url
+        settings.ELASTICSEARCH_API_COMPAT = False
+        settings.ELASTICSEARCH_INDEX_PREFIX = "bench"
+        _, result["es_rebuild_s"] = phases.timed("elasticsearch rebuild", rebuild)
+        result["es_rebuild_peak"] = peak_mb()
+        result["elasticsearch"] = latencies(demand_list, calls, "elasticsearch", phases)
+    finally:
+        if server is not None:
+            server.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    result["peak"] = peak_mb()
+    result["profiles_text"] = phases.profiles
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# The parent: one child per size, then the table.
+
+
+def verdict(value: float, target: float) -> str:
+    return f"≤ {target:g} {'ok' if value <= target else 'MISSED'}"
+
+
+def print_table(results: list[dict]) -> None:
+    header = ("measure", "institutions", "p50 ms", "p95 ms", "seconds", "target", "peak MB")
+    rows = []
+    largest = max(r["institutions"] for r in results)
+    for r in results:
+        size = f"{r['institutions']:,}"
+        for engine in ("embedded", "elasticsearch"):
+            if engine not in r:
+                continue
+            e = r[engine]
+            target = ""
+            if engine == "embedded" and r["institutions"] == largest:
+                target = f"p95 {verdict(e['p95'], EMBEDDED_P95_MS)}"
+            rows.append((engine, size, f"{e['p50']:.1f}", f"{e['p95']:.1f}", "", target, f"{e['peak']:.0f}"))
+    for r in results:
+        size = f"{r['institutions']:,}"
+        for label, key, peak in (
+            ("profile rebuild", "profiles_s", "profiles_peak"),
+            ("elasticsearch rebuild", "es_rebuild_s", "es_rebuild_peak"),
+        ):
+            if key in r:
+                target = verdict(r[key], REBUILD_S) if r["institutions"] >= 10_000 else ""
+                rows.append((label, size, "", "", f"{r[key]:.2f}", target, f"{r[peak]:.0f}"))
+    for r in results:
+        size = f"{r['institutions']:,}"
+        rows.append(("import (for reference)", size, "", "", f"{r['import_s']:.2f}", "", ""))
+        rows.append(("process peak memory", size, "", "", "", "", f"{r['peak']:.0f}"))
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    left = {0, 5}
+
+    def line(row) -> str:
+        return " | ".join(
+            str(cell).ljust(widths[i]) if i in left else str(cell).rjust(widths[i])
+            for i, cell in enumerate(row)
+        )
+
+    print(line(header))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="institution counts, comma-separated")
+    parser.add_argument("--calls", type=int, default=200, help="timed rank() calls per engine and size")
+    parser.add_argument("--evaluations", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's hotspots of each phase")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        result = run_size(args.child, args.evaluations, args.calls, args.profile)
+        Path(args.out).write_text(json.dumps(result), encoding="utf-8")
+        return
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-match-results-") as tmp:
+        for size in sizes:
+            out = Path(tmp) / f"{size}.json"
+            command = [sys.executable, __file__, "--child", str(size), "--out", str(out)]
+            command += ["--calls", str(args.calls), "--evaluations", str(args.evaluations)]
+            if args.profile:
+                command.append("--profile")
+            log(f"catalogue of {size:,} institutions")
+            subprocess.run(command, check=True, cwd=ROOT)
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+
+    print()
+    print(
+        f"SQLite, {os.cpu_count()} cores; {args.evaluations:,} evaluations, "
+        f"{COURSES_PER_INSTITUTION} courses per institution, {len(Vocabulary().fields)} fields, "
+        f"{COUNTRIES} countries; {results[0]['demands']} demands, {args.calls} timed rank(top={TOP}) "
+        "calls per engine after a warm-up\n"
+    )
+    print_table(results)
+    print()
+    for r in results:
+        for engine in ("embedded", "elasticsearch"):
+            e = r[engine]
+            print(
+                f"{engine} at {r['institutions']:,}: first call (index load) {e['first_s'] * 1000:.0f} ms, "
+                f"max {e['max']:.1f} ms, {e['results']:.1f} results a call, {e['empty']} calls without any"
+            )
+    print("peak MB: the child process's peak resident memory (getrusage maxrss) when the step ended.")
+    if args.profile:
+        for r in results:
+            for phase, text in r["profiles_text"].items():
+                print(f"\n===== cProfile: {phase} at {r['institutions']:,} institutions =====\n{text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""`manage.py check_demand FILE`: the policy rules' findings, one JSON line per demand record
+(shared/EXCHANGE-FORMAT.md). Exits 1 when any demand has an error finding, 2 on unreadable input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from matching.rules import ERROR, check
+
+
+class Command(BaseCommand):
+    help = "Check demand records (JSON Lines) against the policy rules; exit 1 if any breaks a rule."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="JSON Lines file of demand records")
+
+    def handle(self, *args, file: str, **options):
+        blocked = False
+        # Read the whole file first, so a bad line stops the command before any output.
+        for record in self.read_demands(file):
+            findings = check(record)
+            ok = not any(finding.severity == ERROR for finding in findings)
+            blocked |= not ok
+            line = {
+                "demand": record.get("external_id"),
+                "ok": ok,
+                "findings": [finding.as_dict() for finding in findings],
+            }
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
+        if blocked:
+            # As `makemigrations --check`: the output is the report, the exit status the verdict.
+            sys.exit(1)
+
+    def read_demands(self, file: str) -> list[dict]:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file", returncode=2)
+        records = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CommandError(f"{file}:{number}: not valid JSON: {error.msg}", returncode=2) from error
+            if not isinstance(record, dict) or record.get("type", "demand") != "demand":
+                raise CommandError(f'{file}:{number}: key "type": expected a demand record', returncode=2)
+            records.append(record)
+        return records
