@@ -13,6 +13,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PageManager
 
+from catalog.fields import WordListField
 from catalog.forms import CataloguePageForm
 from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet
 from catalog.text import bilingual, pick_language
@@ -26,11 +27,8 @@ class Field(models.Model):
     code = models.SlugField(_("code"), max_length=80, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
-    synonyms = models.JSONField(
-        _("synonyms"),
-        default=list,
-        blank=True,
-        help_text=_("Chinese and English words for this field, as a JSON list."),
+    synonyms = WordListField(
+        _("synonyms"), help_text=_("Chinese and English words for this field, one per line.")
     )
     parent = models.ForeignKey(
         "self",
@@ -209,7 +207,7 @@ class Institution(Page):
     )
     description_en = models.TextField(_("description (English)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
-    languages = models.JSONField(_("teaching languages"), default=list, blank=True)
+    languages = WordListField(_("teaching languages"), help_text=_("Language codes, e.g. en, de."))
     website = models.URLField(_("website"), max_length=300, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     max_group_size = models.PositiveIntegerField(_("largest group"), null=True, blank=True)

@@ -100,9 +100,9 @@ class Rule:
     def finding(self, message: tuple[str, str] | None = None, *, key: str | None = None, **values) -> Finding:
         """A finding of this rule: the main message unless another is given, with the values filled in."""
         zh, en = message or (self.message_zh, self.message_en)
-        return Finding(
-            self.code, self.severity, zh.format(**values), en.format(**values), self.source, key or self.key
-        )
+        key = key or self.key
+        values = {"key": key, **values}
+        return Finding(self.code, self.severity, zh.format(**values), en.format(**values), self.source, key)
 
 
 RULES: list[Rule] = []

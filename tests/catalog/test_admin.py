@@ -37,7 +37,7 @@ def test_office_creates_an_institution_in_the_admin(office, small_catalogue):
         "kind": "research_institute",
         "description_zh": "",
         "description_en": "Automation.",
-        "languages": "[]",
+        "languages": "en, de",
         "website": "",
         "contact_email": "",
         "max_group_size": "",
@@ -60,6 +60,25 @@ def test_office_creates_an_institution_in_the_admin(office, small_catalogue):
     assert created.live and created.title == "Fraunhofer IPA" and created.slug == "de-fraunhofer-ipa"
     assert created.specialties.get().field.code == "intelligent-manufacturing"
     assert "automation" in created.search_text
+    assert created.languages == ["en", "de"]
+
+
+def test_synonyms_are_edited_one_per_line(office, small_catalogue):
+    field = small_catalogue["fields"]["agriculture"]
+    url = reverse("wagtailsnippets_catalog_field:edit", args=[field.pk])
+    assert "智慧农业\nsmart farming" in office.get(url).text
+    data = {
+        "code": field.code,
+        "priority": "2",
+        "name_zh": field.name_zh,
+        "name_en": field.name_en,
+        "synonyms": "智慧农业\n设施园艺，greenhouse\n\nsmart farming",
+        "parent": "",
+        "central_only": "",
+    }
+    assert office.post(url, data).status_code == 302
+    field.refresh_from_db()
+    assert field.synonyms == ["智慧农业", "设施园艺", "greenhouse", "smart farming"]
 
 
 def test_snippet_lists_and_forms_render(office, small_catalogue):

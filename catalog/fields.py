@@ -1,0 +1,44 @@
+"""Model fields of the catalogue."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+_SEPARATORS = re.compile(r"[\n,，、;；]+")
+
+
+class WordListFormField(forms.CharField):
+    """A list of words edited as text: one per line, or separated by commas (Chinese or English)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return [str(word).strip() for word in value if str(word).strip()]
+        text = super().to_python(value) or ""
+        return list(dict.fromkeys(word.strip() for word in _SEPARATORS.split(text) if word.strip()))
+
+
+class WordListField(models.JSONField):
+    """A JSON list of words (synonyms, teaching languages) that editors see as plain text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return WordListFormField(
+            label=kwargs.get("label", self.verbose_name.capitalize()),
+            required=not self.blank,
+            help_text=self.help_text or _("One per line, or separated by commas."),
+        )
