@@ -4,6 +4,9 @@ Every key of the exchange format (shared EXCHANGE-FORMAT.md) has a home here."""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +22,11 @@ from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQueryS
 from catalog.text import bilingual, pick_language
 
 PAGE_SIZE = 12
+
+
+def new_token() -> str:
+    """An unguessable token for links sent by email."""
+    return secrets.token_urlsafe(32)
 
 
 class Field(models.Model):
@@ -537,3 +545,39 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} ({self.institution_id}, {self.overall})"
+
+
+class InstitutionStaff(models.Model):
+    """A person who works for one institution and keeps its profile and courses up to date."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="institution_staff"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="staff")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("institution staff member")
+        verbose_name_plural = _("institution staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.institution.external_id})"
+
+
+class StaffInvitation(models.Model):
+    """An invitation by email to join an institution's staff, sent by the office or a colleague."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff invitation")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.institution.external_id}"

@@ -89,3 +89,42 @@ def pytest_terminal_summary(terminalreporter):
             f"judged set ({REPORT['demands']:.0f} demands): nDCG@10 engine {REPORT['engine']:.3f}, "
             f"BM25 {REPORT['bm25']:.3f}"
         )
+
+
+@pytest.fixture
+def people(small_catalogue, django_user_model):
+    """Named people, each with a role and a reason to be in a test:
+    Anna works for TUM (institution A), Bruno for Wageningen (institution B); Xu is a member of unit X
+    (江苏省科学技术厅), Yang of unit Y (山东省农业农村厅); Eve is an expert; Olivia is an office reviewer."""
+    from django.contrib.auth.models import Group
+
+    from catalog.models import InstitutionStaff
+    from catalog.roles import EXPERTS, OFFICE_REVIEWERS
+    from matching.models import OrganizingUnit, UnitMembership
+
+    def person(name: str):
+        user = django_user_model.objects.create_user(
+            username=name, email=f"{name}@example.org", password="pw"
+        )
+        user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+        return user
+
+    anna, bruno, xu, yang, eve, olivia = (person(n) for n in ("anna", "bruno", "xu", "yang", "eve", "olivia"))
+    InstitutionStaff.objects.create(user=anna, institution=small_catalogue["tum"])
+    InstitutionStaff.objects.create(user=bruno, institution=small_catalogue["wur"])
+    unit_x = OrganizingUnit.objects.create(name="江苏省科学技术厅")
+    unit_y = OrganizingUnit.objects.create(name="山东省农业农村厅")
+    UnitMembership.objects.create(user=xu, unit=unit_x)
+    UnitMembership.objects.create(user=yang, unit=unit_y)
+    eve.groups.add(Group.objects.get_or_create(name=EXPERTS)[0])
+    olivia.groups.add(Group.objects.get_or_create(name=OFFICE_REVIEWERS)[0])
+    return {
+        "anna": anna,
+        "bruno": bruno,
+        "xu": xu,
+        "yang": yang,
+        "eve": eve,
+        "olivia": olivia,
+        "unit_x": unit_x,
+        "unit_y": unit_y,
+    }

@@ -158,4 +158,4 @@ def test_an_admin_user_without_the_permission_is_refused(client):
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -193,8 +193,7 @@ def test_a_special_project_without_its_name_year_or_kind_is_an_error(left_out):
 
 @pytest.mark.parametrize("backbone_plan", [ABSENT, None])
 def test_a_mid_long_term_demand_must_state_the_backbone_plan(backbone_plan):
-    record = valid_demand(**LONG_TERM) | {"backbone_plan": backbone_plan}
-    record = {key: value for key, value in record.items() if value is not ABSENT}
+    record = valid_demand(days=90, backbone_plan=backbone_plan)
     assert found(record, "classification") == [("error", "backbone_plan")]
 
 

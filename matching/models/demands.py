@@ -1,12 +1,15 @@
-"""The work between units and institutions: organizing units and the training demand they post."""
+"""Organizing units, their members, the training demand they post and its expert reviews."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Country, Field, Institution
+from catalog.models import Country, Field, Institution, new_token
+from catalog.roles import is_office
 
 
 class OrganizingUnit(models.Model):
@@ -21,6 +24,30 @@ class OrganizingUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitMembership(models.Model):
+    """A person who works for one organizing unit and posts its demand."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_membership"
+    )
+    unit = models.ForeignKey(OrganizingUnit, on_delete=models.CASCADE, related_name="members")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organizing-unit member")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.unit})"
+
+
+def member_unit(user) -> OrganizingUnit | None:
+    """The organizing unit this person works for, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "unit_membership", None)
+    return membership.unit if membership else None
 
 
 class DemandCategory(models.TextChoices):
@@ -46,13 +73,33 @@ class DemandStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    REGISTERED = "registered", _("Registered users")
+    PRIVATE = "private", _("Own unit and the office")
+
+
 class DemandQuerySet(models.QuerySet):
     def published(self) -> DemandQuerySet:
         return self.filter(status=DemandStatus.PUBLISHED)
 
     def visible_to(self, user) -> DemandQuerySet:
-        """What a reader may see on the board: published demands (units' own drafts come with accounts)."""
-        return self.published()
+        """What a person may see: published public demands; published demands for registered users
+        when signed in; everything of their own unit; everything for the office."""
+        if is_office(user):
+            return self.all()
+        shown = Q(status=DemandStatus.PUBLISHED, visibility=Visibility.PUBLIC)
+        if getattr(user, "is_authenticated", False):
+            shown |= Q(status=DemandStatus.PUBLISHED, visibility=Visibility.REGISTERED)
+            unit = member_unit(user)
+            if unit is not None:
+                shown |= Q(organizing_unit=unit)
+        return self.filter(shown)
+
+    def editable_by(self, user) -> DemandQuerySet:
+        """Demands a person may change: those of their own organizing unit."""
+        unit = member_unit(user)
+        return self.filter(organizing_unit=unit) if unit is not None else self.none()
 
 
 class Demand(models.Model):
@@ -95,6 +142,15 @@ class Demand(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.PUBLISHED
     )
+    visibility = models.CharField(
+        _("who may see it"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # rule code → the written justification the unit gave for a warning (required to publish).
+    justifications = models.JSONField(_("justifications"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +158,10 @@ class Demand(models.Model):
 
     class Meta:
         ordering = ["-created_at", "external_id"]
+        indexes = [
+            # The board: published demands by visibility, newest first.
+            models.Index(fields=["status", "visibility", "-created_at"], name="demand_board_idx"),
+        ]
         verbose_name = _("training demand")
         verbose_name_plural = _("training demands")
 
@@ -117,3 +177,35 @@ class Demand(models.Model):
         from matching.exchange import DemandType
 
         return DemandType().record_of(self)
+
+
+class ExpertReview(models.Model):
+    """An expert's signed review opinion on a demand (专家评审意见), requested by email with a token.
+    Signing it writes the opinion into the demand's `expert_review`, which satisfies the rule."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="reviews")
+    email = models.EmailField(_("expert's email"))
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
+    title = models.CharField(_("professional title"), max_length=120, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at"]
+        verbose_name = _("expert review")
+
+    def __str__(self) -> str:
+        return f"review of {self.demand.external_id} by {self.email}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None

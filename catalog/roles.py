@@ -1,0 +1,34 @@
+"""Who is who: the roles every room can ask about without importing the portal. Office reviewers and
+experts are Django groups; institution staff and organizing-unit members are memberships kept with what
+they belong to (catalog.InstitutionStaff, matching.UnitMembership)."""
+
+from __future__ import annotations
+
+OFFICE_REVIEWERS = "Office reviewers"
+EXPERTS = "Experts"
+
+
+def in_group(user, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_group_names", None)
+    if cached is None:
+        cached = user._group_names = set(user.groups.values_list("name", flat=True))
+    return name in cached
+
+
+def is_office(user) -> bool:
+    """Office reviewers of the administering office (and site admins) see and moderate everything."""
+    return bool(getattr(user, "is_superuser", False)) or in_group(user, OFFICE_REVIEWERS)
+
+
+def is_expert(user) -> bool:
+    return in_group(user, EXPERTS)
+
+
+def staff_institution(user):
+    """The institution this person works for, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = getattr(user, "institution_staff", None)
+    return membership.institution if membership else None

@@ -1,0 +1,116 @@
+"""Online negotiation (网上洽谈): an inquiry thread between a unit and an institution about a demand,
+with messages, proposals and the history of its status."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Institution
+from matching.models.demands import Demand
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DISCUSSION = "discussion", _("In discussion")
+    PROPOSAL = "proposal", _("Proposal")
+    AGREED = "agreed", _("Agreed (合作意向)")
+    DECLINED = "declined", _("Declined")
+
+
+class Side(models.TextChoices):
+    UNIT = "unit", _("Organizing unit")
+    INSTITUTION = "institution", _("Institution")
+
+
+class Inquiry(models.Model):
+    """One thread per demand and institution, opened by the unit from the matches or by the
+    institution expressing interest."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="inquiries")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="inquiries")
+    status = models.CharField(
+        _("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_from = models.CharField(max_length=20, choices=Side.choices, default=Side.UNIT)
+    # Set when the institution was suspended or withdrawn while the thread was open.
+    institution_inactive = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["demand", "institution"], name="one_inquiry_per_pair")]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+
+    def __str__(self) -> str:
+        return f"{self.demand.external_id} ↔ {self.institution.external_id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (InquiryStatus.AGREED, InquiryStatus.DECLINED)
+
+
+class InquiryMessage(models.Model):
+    """A message in a thread, from either side."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    side = models.CharField(max_length=20, choices=Side.choices)
+    text = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"message on {self.inquiry}"
+
+
+class Proposal(models.Model):
+    """A programme either side proposes: outline, dates, cities, price per person and language."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    side = models.CharField(max_length=20, choices=Side.choices)
+    outline = models.TextField(_("programme outline"))
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    cities = models.CharField(_("cities"), max_length=255)
+    price_per_person = models.DecimalField(_("price per person"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    language = models.CharField(_("teaching language"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"proposal on {self.inquiry}"
+
+
+class InquiryEvent(models.Model):
+    """A change of a thread's status: who moved it, from what, to what, and when."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=InquiryStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=InquiryStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry}: {self.from_status} → {self.to_status}"

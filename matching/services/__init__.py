@@ -1,0 +1,1 @@
+"""Typed verbs of the matching room: each changes several models in one transaction."""

@@ -1,0 +1,36 @@
+"""Tells a person that something needs them: an in-site notification and an email, in both languages.
+The email is sent once the transaction commits, so a rolled-back change sends nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from matching.models import Notification
+
+
+def notify(user, *, text_zh: str, text_en: str, url: str) -> Notification:
+    """Notify a registered person in the site and by email."""
+    notification = Notification.objects.create(user=user, text_zh=text_zh, text_en=text_en, url=url)
+    if user.email:
+        email_someone(user.email, text_zh=text_zh, text_en=text_en, url=url)
+    return notification
+
+
+def email_someone(address: str, *, text_zh: str, text_en: str, url: str) -> None:
+    """Email a person who may not have an account yet (an invitation)."""
+    link = absolute(url)
+    body = f"{text_zh}\n{link}\n\n{text_en}\n{link}\n"
+    transaction.on_commit(
+        lambda: send_mail(
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text_en}"[:200],
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
+    )
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith("http") else f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
