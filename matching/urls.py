@@ -1,11 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
-from matching import views
+from matching.views import board
 
 app_name = "matching"
 
 urlpatterns = [
-    path("demands/", views.DemandListView.as_view(), name="demand-list"),
-    path("demands/<slug:external_id>/", views.DemandDetailView.as_view(), name="demand-detail"),
-    path("find/", views.find_institutions, name="find-institutions"),
+    path("demands/", board.DemandListView.as_view(), name="demand-list"),
+    path("find/", board.find_institutions, name="find-institutions"),
+    # Editing demands, publishing them, expert reviews.
+    path("", include("matching.demand_urls")),
+    # Inquiries, proposals, notifications, reverse matching.
+    path("", include("matching.negotiation_urls")),
+    path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]

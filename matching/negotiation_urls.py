@@ -1,0 +1,3 @@
+"""URLs for inquiries, proposals, notifications and reverse matching (names in the `matching` namespace)."""
+
+urlpatterns: list = []
