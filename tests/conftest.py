@@ -97,6 +97,7 @@ def people(small_catalogue, django_user_model):
     Anna works for TUM (institution A), Bruno for Wageningen (institution B); Xu is a member of unit X
     (江苏省科学技术厅), Yang of unit Y (山东省农业农村厅); Eve is an expert; Olivia is an office reviewer."""
     from django.contrib.auth.models import Group
+    from django.utils import timezone
 
     from catalog.models import InstitutionStaff
     from catalog.roles import EXPERTS, OFFICE_REVIEWERS
@@ -114,8 +115,8 @@ def people(small_catalogue, django_user_model):
     InstitutionStaff.objects.create(user=bruno, institution=small_catalogue["wur"])
     unit_x = OrganizingUnit.objects.create(name="江苏省科学技术厅")
     unit_y = OrganizingUnit.objects.create(name="山东省农业农村厅")
-    UnitMembership.objects.create(user=xu, unit=unit_x)
-    UnitMembership.objects.create(user=yang, unit=unit_y)
+    UnitMembership.objects.create(user=xu, unit=unit_x, confirmed_at=timezone.now())
+    UnitMembership.objects.create(user=yang, unit=unit_y, confirmed_at=timezone.now())
     eve.groups.add(Group.objects.get_or_create(name=EXPERTS)[0])
     olivia.groups.add(Group.objects.get_or_create(name=OFFICE_REVIEWERS)[0])
     return {

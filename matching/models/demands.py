@@ -47,7 +47,7 @@ def member_unit(user) -> OrganizingUnit | None:
     if not getattr(user, "is_authenticated", False):
         return None
     membership = getattr(user, "unit_membership", None)
-    return membership.unit if membership else None
+    return membership.unit if membership and membership.confirmed_at else None
 
 
 class DemandCategory(models.TextChoices):
