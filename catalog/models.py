@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page, PageManager
 
 from catalog.fields import WordListField
 from catalog.forms import CataloguePageForm
+from catalog.quality import QualityRecord, quality_record
 from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet
 from catalog.text import bilingual, pick_language
 
@@ -304,15 +305,15 @@ class Institution(Page):
     def refresh_search_text(self) -> None:
         Institution.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
 
-    def quality_summary(self) -> dict:
+    def quality_record(self) -> QualityRecord:
+        """What organizing units said of it: mean per dimension, number of evaluations, yearly trend."""
         rated = self.evaluations.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION)
-        summary = rated.aggregate(mean=models.Avg("overall"), count=models.Count("id"))
-        return summary
+        return quality_record(rated.values_list("overall", "scores", "date"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = Course.objects.public().child_of(self).order_by("-premium", "title")
-        context["quality"] = self.quality_summary()
+        context["quality"] = self.quality_record()
         context["specialties"] = self.specialties.select_related("field").order_by("-weight")
         context["outcomes"] = Outcome.objects.public().filter(institutions=self).order_by("-year")[:6]
         return context

@@ -1,0 +1,97 @@
+"""An institution's quality record: what organizing units said of it, per dimension and over the years."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+# The dimensions a group rates an institution on (two-way evaluation, unit → institution).
+DIMENSIONS = {
+    "curriculum": _("Curriculum"),
+    "teaching": _("Teaching"),
+    "organisation": _("Organisation"),
+    "logistics": _("Logistics"),
+    "usefulness": _("Usefulness"),
+}
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 24
+
+
+@dataclass
+class YearPoint:
+    year: int
+    mean: float
+    count: int
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class QualityRecord:
+    count: int = 0
+    mean: float | None = None
+    dimensions: list[dict] = field(default_factory=list)
+    years: list[YearPoint] = field(default_factory=list)
+
+    @property
+    def chart_points(self) -> str:
+        """The yearly means as an SVG polyline (1 to 5 on the vertical axis)."""
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.years)
+
+    @property
+    def chart_size(self) -> dict:
+        return {
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
+            "pad": CHART_PAD,
+            "bottom": CHART_HEIGHT - CHART_PAD,
+            "right": CHART_WIDTH - CHART_PAD,
+            "y5": _y(5.0),
+            "y3": _y(3.0),
+            "y1": _y(1.0),
+        }
+
+
+def _y(mean: float) -> float:
+    return CHART_HEIGHT - CHART_PAD - (mean - 1) / 4 * (CHART_HEIGHT - 2 * CHART_PAD)
+
+
+def quality_record(evaluations) -> QualityRecord:
+    """Build the record from (overall, scores, date) rows of unit-to-institution evaluations."""
+    rows = list(evaluations)
+    if not rows:
+        return QualityRecord()
+    by_dimension: dict[str, list[float]] = defaultdict(list)
+    by_year: dict[int, list[float]] = defaultdict(list)
+    for overall, scores, date in rows:
+        by_year[date.year].append(overall)
+        for name, score in (scores or {}).items():
+            if name in DIMENSIONS:
+                by_dimension[name].append(score)
+    record = QualityRecord(
+        count=len(rows),
+        mean=round(sum(r[0] for r in rows) / len(rows), 2),
+        dimensions=[
+            {
+                "name": name,
+                "label": label,
+                "mean": round(sum(v) / len(v), 2),
+                "count": len(v),
+                "width": round(100 * sum(v) / len(v) / 5, 1),
+            }
+            for name, label in DIMENSIONS.items()
+            if (v := by_dimension.get(name))
+        ],
+        years=[YearPoint(year, round(sum(v) / len(v), 2), len(v)) for year, v in sorted(by_year.items())],
+    )
+    span = max(1, len(record.years) - 1)
+    for index, point in enumerate(record.years):
+        point.x = (
+            CHART_PAD + index * (CHART_WIDTH - 2 * CHART_PAD) / span
+            if len(record.years) > 1
+            else CHART_WIDTH / 2
+        )
+        point.y = _y(point.mean)
+    return record
