@@ -47,25 +47,46 @@ def stem(word: str) -> str:
     return word
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """A text cut once: its English words (as written and stemmed, stop words kept so phrases match) and
+    jieba's Chinese words. Tokens for relevance and fields for the taxonomy both read from it."""
+
+    english: tuple[str, ...]
+    stems: tuple[str, ...]
+    chinese: tuple[str, ...]
+
+    def words(self) -> list[tuple[str, str]]:
+        """(token, the word as written) for relevance, so a reason can show the word, not its stem."""
+        words = [
+            (stemmed, word)
+            for word, stemmed in zip(self.english, self.stems, strict=True)
+            if word not in ENGLISH_STOPWORDS and len(word) > 1
+        ]
+        words += [(word, word) for word in self.chinese if len(word) > 1 and word not in CHINESE_STOPWORDS]
+        return words
+
+    def tokens(self) -> list[str]:
+        return [token for token, _word in self.words()]
+
+
+def analyse(text: str) -> Analysis:
+    if not text:
+        return Analysis((), (), ())
+    text = text.lower()
+    english = tuple(_LATIN_WORD.findall(_CJK_RUN.sub(" ", text)))
+    chinese = tuple(word for run in _CJK_RUN.findall(text) for word in jieba.cut_for_search(run))
+    return Analysis(english, tuple(stem(word) for word in english), chinese)
+
+
 def tokenize(text: str) -> list[str]:
     """Words of a text for full-text relevance: stemmed English words and jieba's Chinese words."""
-    return [token for token, _word in words_of(text)]
+    return analyse(text).tokens()
 
 
 def words_of(text: str) -> list[tuple[str, str]]:
-    """Each word of a text as (token, the word as written), so a reason can show the word, not its stem."""
-    if not text:
-        return []
-    text = text.lower()
-    words: list[tuple[str, str]] = []
-    for word in _LATIN_WORD.findall(_CJK_RUN.sub(" ", text)):
-        if word not in ENGLISH_STOPWORDS and len(word) > 1:
-            words.append((stem(word), word))
-    for run in _CJK_RUN.findall(text):
-        for word in jieba.cut_for_search(run):
-            if len(word) > 1 and word not in CHINESE_STOPWORDS:
-                words.append((word, word))
-    return words
+    """Each word of a text as (token, the word as written)."""
+    return analyse(text).words()
 
 
 @dataclass(frozen=True)
@@ -108,7 +129,10 @@ class Taxonomy:
                     words = tuple(stem(w) for w in _LATIN_WORD.findall(term))
                     if words:
                         self._english.setdefault(words, set()).add(f.code)
-        self._longest_english = max((len(k) for k in self._english), default=0)
+        # English phrases by their first word, so a text is scanned once, not once per phrase length.
+        self._phrases_from: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._english:
+            self._phrases_from.setdefault(phrase[0], []).append(phrase)
 
     def related(self, code: str) -> dict[str, float]:
         """A field, its parent and its children, with how much each counts as a match (1 or 0.5)."""
@@ -119,23 +143,19 @@ class Taxonomy:
             related.setdefault(child, 0.5)
         return related
 
-    def detect(self, text: str) -> dict[str, FieldMatch]:
+    def detect(self, text: str | Analysis) -> dict[str, FieldMatch]:
         """The fields a text speaks of; a field named by several terms, or often, weighs more."""
-        if not text:
-            return {}
-        lowered = text.lower()
+        analysis = text if isinstance(text, Analysis) else analyse(text)
         hits: dict[str, Counter] = {}
-        for word in _chinese_words(lowered):
+        for word in analysis.chinese:
             for code in self._chinese.get(word, ()):
                 hits.setdefault(code, Counter())[word] += 1
-        english = [stem(w) for w in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered))]
-        for start in range(len(english)):
-            for length in range(1, self._longest_english + 1):
-                key = tuple(english[start : start + length])
-                if len(key) < length:
-                    break
-                for code in self._english.get(key, ()):
-                    hits.setdefault(code, Counter())[" ".join(key)] += 1
+        stems = analysis.stems
+        for start, first in enumerate(stems):
+            for phrase in self._phrases_from.get(first, ()):
+                if stems[start : start + len(phrase)] == phrase:
+                    for code in self._english[phrase]:
+                        hits.setdefault(code, Counter())[" ".join(phrase)] += 1
         return {
             code: FieldMatch(weight=_detected_weight(counter), terms=sorted(counter))
             for code, counter in hits.items()
@@ -147,13 +167,6 @@ def _detected_weight(counter: Counter) -> float:
     distinct = len(counter)
     mentions = sum(counter.values())
     return min(1.0, 0.5 + 0.25 * (distinct - 1) + 0.1 * (mentions - distinct))
-
-
-def _chinese_words(text: str) -> list[str]:
-    words: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        words.extend(jieba.cut_for_search(run))
-    return words
 
 
 _jieba_lock = threading.Lock()

@@ -22,6 +22,7 @@ from search.profiles import rebuild_profiles
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+BULK_TIMEOUT_SECONDS = 120
 
 
 def elasticsearch_enabled() -> bool:
@@ -65,25 +66,30 @@ def drain(*, limit: int | None = None) -> int:
 
 def write_documents(institution_ids: list[int]) -> None:
     """Index the admitted, live institutions among these; delete the documents of the others."""
-    client = get_client()
     alias = ensure_index()
     # The profiles may lag a save that committed a moment ago; bring them up to date first.
     rebuild_profiles(institution_ids)
     indexable = {
-        profile.institution_id: profile
-        for profile in InstitutionDocument.get_queryset().filter(institution_id__in=institution_ids)
+        row["institution_id"]: row
+        for row in InstitutionDocument.get_queryset().filter(institution_id__in=institution_ids)
     }
-    actions = [
-        dict(InstitutionDocument.from_profile(p).to_dict(include_meta=True), _index=alias)
-        for p in indexable.values()
-    ]
+    actions = [document_action(row, alias) for row in indexable.values()]
     gone = set(institution_ids) - set(indexable)
     external_ids = dict(Institution.objects.filter(pk__in=gone).values_list("pk", "external_id"))
     for pk in gone:
         if pk in external_ids:
             actions.append({"_op_type": "delete", "_index": alias, "_id": external_ids[pk]})
     if actions:
-        helpers.bulk(client, actions, refresh=True, raise_on_error=False, raise_on_exception=True)
+        helpers.bulk(bulk_client(), actions, refresh=True, raise_on_error=False, raise_on_exception=True)
+
+
+def document_action(row: dict, index: str) -> dict:
+    return dict(InstitutionDocument.from_row(row).to_dict(include_meta=True), _index=index)
+
+
+def bulk_client():
+    """Bulk writes of hundreds of documents may take longer than a search is allowed to."""
+    return get_client().options(request_timeout=BULK_TIMEOUT_SECONDS)
 
 
 def ensure_index() -> str:
@@ -103,14 +109,11 @@ def rebuild() -> str:
     name = f"{alias}_{started:%Y%m%d%H%M%S%f}"
     InstitutionDocument.init(index=name, using=client)
     helpers.bulk(
-        client,
-        (
-            dict(InstitutionDocument.from_profile(p).to_dict(include_meta=True), _index=name)
-            for p in InstitutionDocument.get_queryset().iterator(chunk_size=BATCH)
-        ),
+        bulk_client(),
+        (document_action(row, name) for row in InstitutionDocument.get_queryset().iterator(chunk_size=BATCH)),
         chunk_size=BATCH,
-        refresh=True,
     )
+    client.indices.refresh(index=name)
     try:
         old = list(client.indices.get_alias(name=alias).keys())
     except NotFoundError:

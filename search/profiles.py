@@ -20,7 +20,7 @@ from catalog.models import (
     Institution,
     InstitutionSpecialty,
 )
-from search.analysis import FieldTerms, Taxonomy, tokenize
+from search.analysis import FieldTerms, Taxonomy, analyse
 from search.cache import until_index_changes
 from search.models import IndexVersion, InstitutionProfile
 from search.scoring import DEFAULT_MEAN, quality_value
@@ -105,8 +105,9 @@ def rebuild_profiles(
     for pk, name_en, name_zh, description_en, description_zh in rows:
         texts = [name_en, name_zh, description_en, description_zh, *course_texts[pk]]
         text = "\n".join(t for t in texts if t)
-        tokens = tokenize(text)
-        specialties, sources = _specialties(stated.get(pk, {}), course_fields[pk], taxonomy.detect(text))
+        analysis = analyse(text)
+        tokens = analysis.tokens()
+        specialties, sources = _specialties(stated.get(pk, {}), course_fields[pk], taxonomy.detect(analysis))
         own = ratings[pk]
         profiles.append(
             InstitutionProfile(
