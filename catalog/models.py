@@ -130,6 +130,11 @@ class CountryStrength(Orderable):
         return f"{self.country.code} {self.field.code} {self.weight}"
 
 
+# Granted to the office reviewers' group (and held by site admins), never to institution staff: the fields
+# behind it (an institution's status, cooperation, a course's premium mark) are the office's decisions.
+OFFICE_PERMISSION = "catalog.change_institution"
+
+
 class InstitutionKind(models.TextChoices):
     UNIVERSITY = "university", _("University")
     RESEARCH_INSTITUTE = "research_institute", _("Research institute")
@@ -249,8 +254,13 @@ class Institution(Page):
         ),
     ]
     settings_panels = Page.settings_panels + [
+        # The office's decisions: institution staff (who lack this permission) do not see these fields.
         MultiFieldPanel(
-            [FieldPanel("external_id"), FieldPanel("status"), FieldPanel("cooperating")],
+            [
+                FieldPanel("external_id", permission=OFFICE_PERMISSION),
+                FieldPanel("status", permission=OFFICE_PERMISSION),
+                FieldPanel("cooperating", permission=OFFICE_PERMISSION),
+            ],
             heading=_("Administering office"),
         ),
     ]
@@ -379,7 +389,8 @@ class Course(Page):
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
-            [FieldPanel("external_id"), FieldPanel("premium")], heading=_("Administering office")
+            [FieldPanel("external_id"), FieldPanel("premium", permission=OFFICE_PERMISSION)],
+            heading=_("Administering office"),
         ),
     ]
 

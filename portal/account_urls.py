@@ -1,9 +1,17 @@
-"""The portal's own account pages: each role's dashboard and invitations."""
+"""The portal's own account pages: each role's dashboard, organizing-unit membership, and institution staff
+with their invitations."""
 
 from django.urls import path
 
+from catalog import views_staff
 from portal import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("unit/join/", views.join_unit, name="unit-join"),
+    path("unit/members/<int:pk>/confirm/", views.confirm_member, name="unit-member-confirm"),
+    path("unit/members/<int:pk>/decline/", views.decline_member, name="unit-member-decline"),
+    path("institution/staff/", views_staff.institution_staff, name="staff-invitations"),
+    path("institution/staff/<int:pk>/remove/", views_staff.remove_staff, name="staff-remove"),
+    path("invitations/<str:token>/", views_staff.accept_invitation, name="staff-invitation-accept"),
 ]

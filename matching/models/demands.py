@@ -34,6 +34,9 @@ class UnitMembership(models.Model):
     )
     unit = models.ForeignKey(OrganizingUnit, on_delete=models.CASCADE, related_name="members")
     joined_at = models.DateTimeField(auto_now_add=True)
+    # A person who names an existing unit at sign-up waits until a confirmed colleague or the office
+    # confirms them; until then the membership grants nothing (member_unit() returns None).
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("organizing-unit member")

@@ -1,0 +1,128 @@
+"""Institution staff: invitations by email, joining, and the Wagtail permissions that let staff keep their own
+institution's page and courses (never publish them: the office reviews every change first)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from catalog.models import Institution, InstitutionStaff, StaffInvitation
+
+STAFF_GROUP_PREFIX = "Institution staff: "
+# Staff add courses and change their institution's subtree; publishing stays with the office.
+STAFF_PAGE_PERMISSIONS = ("add_page", "change_page")
+
+
+def staff_group(institution: Institution) -> Group:
+    """The Wagtail group of one institution's staff, made with its permissions when first needed."""
+    group, _created = Group.objects.get_or_create(name=f"{STAFF_GROUP_PREFIX}{institution.external_id}")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for codename in STAFF_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=institution.page_ptr,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    return group
+
+
+def grant_page_permissions(user, institution: Institution) -> None:
+    """Let a staff member edit their institution's page and courses in the Wagtail admin."""
+    user.groups.add(staff_group(institution))
+
+
+def revoke_page_permissions(user, institution: Institution) -> None:
+    user.groups.remove(*Group.objects.filter(name=f"{STAFF_GROUP_PREFIX}{institution.external_id}"))
+
+
+def invite_staff(institution: Institution, email: str, *, invited_by) -> StaffInvitation:
+    """Invite a person by email to join an institution's staff; an open invitation to the same address is
+    reused, so sending it again does not pile up links. Refuses someone already working for an institution."""
+    email = email.strip()
+    existing = (
+        InstitutionStaff.objects.filter(user__email__iexact=email).select_related("institution").first()
+    )
+    if existing is not None:
+        if existing.institution_id == institution.pk:
+            raise ValidationError(_("This person already works for %(name)s.") % {"name": institution.name})
+        raise ValidationError(_("This person already works for another institution."))
+    invitation = (
+        StaffInvitation.objects.filter(institution=institution, email__iexact=email, accepted_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if invitation is None:
+        invitation = StaffInvitation.objects.create(
+            institution=institution, email=email, invited_by=invited_by
+        )
+    return invitation
+
+
+def send_staff_invitation(invitation: StaffInvitation, link: str) -> None:
+    """Email the invitation in both languages once the transaction commits."""
+    institution = invitation.institution
+    parts = []
+    for language, name in (
+        ("zh-hans", institution.name_zh or institution.name_en),
+        ("en", institution.name_en),
+    ):
+        with translation.override(language):
+            invited = _(
+                "You are invited to join the staff of %(name)s on the International Training Match portal. "
+                "With an account you keep the institution's profile and courses up to date and answer the "
+                "inquiries of Chinese organizing units."
+            ) % {"name": name}
+            how = _("Sign up or sign in with this email address (%(email)s), then accept the invitation:") % {
+                "email": invitation.email
+            }
+            parts.append(f"{invited}\n{how}\n{link}\n")
+    subjects = []
+    for language, name in (
+        ("zh-hans", institution.name_zh or institution.name_en),
+        ("en", institution.name_en),
+    ):
+        with translation.override(language):
+            subjects.append(_("Invitation to join %(name)s") % {"name": name})
+    subject = " / ".join(subjects)
+    transaction.on_commit(
+        lambda: send_mail(
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200],
+            "\n".join(parts),
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+        )
+    )
+
+
+def accept_staff_invitation(invitation: StaffInvitation, user) -> InstitutionStaff:
+    """Make the invited person a member of the institution's staff, with its Wagtail permissions.
+    The caller has checked that the person controls the invited address."""
+    with transaction.atomic():
+        invitation = (
+            StaffInvitation.objects.select_for_update().select_related("institution").get(pk=invitation.pk)
+        )
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been accepted."))
+        current = InstitutionStaff.objects.filter(user=user).first()
+        if current is not None and current.institution_id != invitation.institution_id:
+            raise ValidationError(_("You already work for another institution."))
+        staff = current or InstitutionStaff.objects.create(user=user, institution=invitation.institution)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        grant_page_permissions(user, invitation.institution)
+    return staff
+
+
+def remove_staff(staff: InstitutionStaff) -> None:
+    """Take a person off an institution's staff, with the permissions that came with it."""
+    with transaction.atomic():
+        revoke_page_permissions(staff.user, staff.institution)
+        staff.delete()
