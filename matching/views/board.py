@@ -1,17 +1,22 @@
-"""The demand board (published training demand, filtered and paginated, each with its matches) and the
-"find institutions" search."""
+"""The demand board (the training demand a reader may see, filtered and paginated, each with its matches and
+policy findings), the unit's own demands, and the "find institutions" search."""
 
 from __future__ import annotations
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from catalog.roles import is_office
 from matching.filters import DemandFilter
-from matching.forms import FindInstitutionsForm
-from matching.models import Demand
+from matching.forms import FindInstitutionsForm, shown_finding
+from matching.models import Demand, DemandStatus, member_unit
 from matching.presenters import present_matches
+from matching.rules import WARNING, check
+from matching.services.demands import blockers
+from matching.views.negotiation import negotiation_context
 from search.ranking import rank
 
 MATCHES_SHOWN = 10
@@ -29,6 +34,31 @@ class DemandListView(FilterView):
             .prefetch_related("fields", "destinations")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unit"] = member_unit(self.request.user)
+        return context
+
+
+class MyDemandsView(LoginRequiredMixin, DemandListView):
+    """The reader's own unit's demands, drafts and withdrawn ones included."""
+
+    template_name = "matching/demand_list.html"
+
+    def get_queryset(self):
+        return (
+            Demand.objects.editable_by(self.request.user)
+            .select_related("organizing_unit")
+            .prefetch_related("fields", "destinations")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["mine"] = True
+        membership = getattr(self.request.user, "unit_membership", None)
+        context["pending_unit"] = membership.unit if membership and not context["unit"] else None
+        return context
+
 
 class DemandDetailView(DetailView):
     template_name = "matching/demand_detail.html"
@@ -36,13 +66,40 @@ class DemandDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Demand.objects.visible_to(self.request.user), external_id=self.kwargs["external_id"]
+            Demand.objects.visible_to(self.request.user)
+            .select_related("organizing_unit")
+            .prefetch_related("fields", "destinations", "institutions"),
+            external_id=self.kwargs["external_id"],
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        matches = rank(self.object.as_record(), top=MATCHES_SHOWN, language=get_language())
+        demand, user = self.object, self.request.user
+        record = demand.as_record()
+        matches = rank(record, top=MATCHES_SHOWN, language=get_language())
         context["matches"] = present_matches(matches)
+        can_edit = Demand.objects.editable_by(user).filter(pk=demand.pk).exists()
+        # The unit and the office read the justifications and the pending invitations; others the verdicts.
+        insider = can_edit or is_office(user)
+        findings = check(record)
+        shown = [shown_finding(finding) for finding in findings]
+        if insider:
+            for finding in shown:
+                if finding["severity"] == WARNING:
+                    finding["justification"] = demand.justifications.get(finding["rule"], "")
+        reviews = list(demand.reviews.all())
+        context.update(
+            can_edit=can_edit,
+            insider=insider,
+            findings=shown,
+            blocked=blockers(findings, demand.justifications),
+            signed_reviews=[review for review in reviews if review.is_signed],
+            pending_reviews=[review for review in reviews if not review.is_signed] if insider else [],
+            can_publish=can_edit and demand.status != DemandStatus.PUBLISHED,
+            can_withdraw=can_edit and demand.status == DemandStatus.PUBLISHED,
+        )
+        # Who may contact the matched institutions, and the demand's inquiries (the negotiation pages').
+        context.update(negotiation_context(demand, user))
         return context
 
 
