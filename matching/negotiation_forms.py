@@ -1,0 +1,154 @@
+"""Forms and the list filter of online negotiation: a message, a programme proposal, a status button."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Inquiry, InquiryStatus, Proposal
+from matching.services.negotiation import MANUAL_MOVES
+
+MESSAGE_MAX_LENGTH = 5000
+
+CURRENCIES = [
+    ("EUR", _("EUR – euro")),
+    ("USD", _("USD – US dollar")),
+    ("GBP", _("GBP – pound sterling")),
+    ("CHF", _("CHF – Swiss franc")),
+    ("JPY", _("JPY – Japanese yen")),
+    ("AUD", _("AUD – Australian dollar")),
+    ("CAD", _("CAD – Canadian dollar")),
+    ("SGD", _("SGD – Singapore dollar")),
+    ("HKD", _("HKD – Hong Kong dollar")),
+    ("SEK", _("SEK – Swedish krona")),
+    ("DKK", _("DKK – Danish krone")),
+    ("NOK", _("NOK – Norwegian krone")),
+    ("KRW", _("KRW – Korean won")),
+    ("RUB", _("RUB – Russian rouble")),
+    ("CNY", _("CNY – renminbi")),
+]
+
+TEACHING_LANGUAGES = [
+    ("zh", _("Chinese")),
+    ("en", _("English")),
+    ("en+zh", _("English with Chinese interpreting")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("ja", _("Japanese")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+    ("other+zh", _("Another language with Chinese interpreting")),
+]
+
+
+def teaching_language_label(code: str) -> str:
+    return str(dict(TEACHING_LANGUAGES).get(code, code))
+
+
+class MessageForm(forms.Form):
+    """A message in a thread (also the first message when contacting an institution)."""
+
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message.")},
+    )
+
+
+class ContactForm(MessageForm):
+    """The first message to an institution about a demand."""
+
+    text = forms.CharField(
+        label=_("Your message to the institution"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": _(
+                    "Introduce your group and what you would like to know: programme, dates, costs."
+                ),
+            }
+        ),
+        error_messages={"required": _("Write a message.")},
+    )
+
+
+class InterestForm(MessageForm):
+    """Institution staff expressing interest in a demand (reverse matching)."""
+
+    text = forms.CharField(
+        label=_("Your message to the organizing unit"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": _("Say what your institution could offer for this training."),
+            }
+        ),
+        error_messages={"required": _("Write a message.")},
+    )
+
+
+class ProposalForm(forms.ModelForm):
+    """A programme proposal: outline, dates, cities, price per person with its currency, language."""
+
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="EUR")
+    language = forms.ChoiceField(label=_("Teaching language"), choices=TEACHING_LANGUAGES, initial="en")
+
+    class Meta:
+        model = Proposal
+        fields = ["outline", "start_date", "end_date", "cities", "price_per_person", "currency", "language"]
+        labels = {
+            "outline": _("Programme outline"),
+            "start_date": _("From"),
+            "end_date": _("To"),
+            "cities": _("Cities"),
+            "price_per_person": _("Price per person"),
+        }
+        help_texts = {"cities": _("e.g. Munich, Stuttgart")}
+        widgets = {
+            "outline": forms.Textarea(attrs={"rows": 5}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "price_per_person": forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
+        }
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start < timezone.localdate():
+            raise forms.ValidationError(_("The programme cannot start in the past."))
+        return start
+
+    def clean_price_per_person(self):
+        price = self.cleaned_data["price_per_person"]
+        if price is not None and price <= 0:
+            raise forms.ValidationError(_("The price per person must be more than zero."))
+        return price
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", _("The programme must end after it starts."))
+        return cleaned
+
+
+class StatusForm(forms.Form):
+    """A status button: agreed (合作意向) or declined."""
+
+    to = forms.ChoiceField(choices=[(status, InquiryStatus(status).label) for status in MANUAL_MOVES])
+
+
+class InquiryFilter(django_filters.FilterSet):
+    """The list of a person's inquiries by status."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=InquiryStatus.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = ["status"]

@@ -1,0 +1,69 @@
+"""Reverse matching: the ranking turned around. For one institution, each demand is scored with the same
+formulas `rank()` uses (build_query → terms from the embedded index's idf, average length and country
+strengths → score_signals on the institution's features), and the demands are sorted by that score.
+An institution that `rank()` would not rank for a demand (off topic, or outside the demand's only
+destinations) is not shown that demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import translation
+
+from search.engines.embedded import EmbeddedIndex, current_index
+from search.profiles import load_taxonomy
+from search.ranking import build_query, reason_context
+from search.reasons import reasons_for
+from search.scoring import InstitutionFeatures, build_terms, is_candidate, score_signals, total
+
+
+@dataclass
+class DemandFit:
+    """One demand as it fits the institution: the institution's score for it, each signal's share, why."""
+
+    demand: str
+    score: float
+    signals: dict[str, float]
+    reasons: list[str] = field(default_factory=list)
+
+
+def institution_features(external_id: str, index: EmbeddedIndex | None = None) -> InstitutionFeatures | None:
+    """What the engines know of an admitted, live institution; None for any other."""
+    index = index or current_index()
+    return next((f for f in index.features if f.external_id == external_id), None)
+
+
+def fit_demands(
+    demands: Iterable[Mapping[str, Any]], institution: str, *, top: int = 20, language: str | None = None
+) -> list[DemandFit]:
+    """The `top` demand records (exchange format) that fit the institution best, best first, with the
+    signals and reasons `rank()` would give the institution for each (in `language`)."""
+    index = current_index()
+    features = institution_features(institution, index)
+    if features is None:
+        return []
+    taxonomy = load_taxonomy()
+    scored = []
+    for record in demands:
+        query = build_query(record, taxonomy)
+        if query.is_empty:
+            continue
+        # The terms exactly as the embedded engine builds them for rank().
+        terms = build_terms(query, index.idf(query.tokens), index.average_length, index.strengths)
+        signals = score_signals(terms, features)
+        if is_candidate(query, signals, features):
+            scored.append((total(signals), query, terms, signals))
+    scored.sort(key=lambda item: (-item[0], item[1].external_id))
+    with translation.override(language or translation.get_language()):
+        context = reason_context()
+        return [
+            DemandFit(
+                demand=query.external_id,
+                score=score,
+                signals=signals,
+                reasons=reasons_for(query, terms, features, context),
+            )
+            for score, query, terms, signals in scored[:top]
+        ]
