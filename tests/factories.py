@@ -85,3 +85,13 @@ def make_evaluation(
         direction=direction,
         **extra,
     )
+
+
+def activate_totp(user) -> None:
+    """Give a person an authenticator app, as office reviewers must have one (allauth.mfa)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+        TOTP.activate(user, generate_totp_secret())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
@@ -15,6 +14,7 @@ from wagtail.models import Page, WorkflowState
 
 from catalog.models import Institution, InstitutionStaff, StaffInvitation
 from catalog.services import STAFF_GROUP_PREFIX, invite_staff
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def fresh_rate_limits():
 @pytest.fixture
 def office(client, people):
     """Olivia, signed in with her authenticator app set up (the office must use two-factor)."""
-    TOTP.activate(people["olivia"], generate_totp_secret())
+    activate_totp(people["olivia"])
     return people["olivia"]
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.mfa.utils import is_mfa_enabled
 from django.utils import timezone
 
 from matching.models import Demand, DemandStatus, UnitMembership
 from matching.rules import check
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(people):
     """The shared people; Olivia has set up her authenticator app, as the office must."""
-    if not is_mfa_enabled(people["olivia"], [Authenticator.Type.TOTP]):
-        TOTP.activate(people["olivia"], generate_totp_secret())
+    activate_totp(people["olivia"])
     return people
 
 

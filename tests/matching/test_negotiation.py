@@ -7,9 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.mfa.utils import is_mfa_enabled
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -25,6 +22,7 @@ from matching.services.negotiation import (
 )
 from matching.views.negotiation import negotiation_context
 from search.ranking import rank
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +34,6 @@ def people(people):
     """The shared people; Olivia has set up her authenticator app, as the office must."""
     activate_totp(people["olivia"])
     return people
-
-
-def activate_totp(user) -> None:
-    if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
-        TOTP.activate(user, generate_totp_secret())
 
 
 def make_demand(unit, external_id: str = "dm-x-robotics", **extra) -> Demand:

@@ -4,9 +4,6 @@ and the notifications page."""
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.mfa.utils import is_mfa_enabled
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +17,7 @@ from matching.services.negotiation import (
     open_inquiry,
     post_message,
 )
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(people):
     """The shared people; Olivia has set up her authenticator app, as the office must."""
-    if not is_mfa_enabled(people["olivia"], [Authenticator.Type.TOTP]):
-        TOTP.activate(people["olivia"], generate_totp_secret())
+    activate_totp(people["olivia"])
     return people
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
@@ -21,6 +20,7 @@ from matching.models import (
     Visibility,
 )
 from matching.rules import ERROR, check
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def submit_for_review(page, user):
 
 @pytest.fixture
 def office(people):
-    TOTP.activate(people["olivia"], generate_totp_secret())
+    activate_totp(people["olivia"])
     return people["olivia"]
 
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from allauth.mfa.utils import is_mfa_enabled
 from django.core import mail
 
 from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side
 from search.ranking import rank
 from search.reverse import fit_demands
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +21,7 @@ LANGUAGES = ["zh-hans", "en"]
 @pytest.fixture
 def people(people):
     """The shared people; Olivia has set up her authenticator app, as the office must."""
-    if not is_mfa_enabled(people["olivia"], [Authenticator.Type.TOTP]):
-        TOTP.activate(people["olivia"], generate_totp_secret())
+    activate_totp(people["olivia"])
     return people
 
 
