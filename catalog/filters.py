@@ -83,18 +83,32 @@ class FacetedFilterSet(django_filters.FilterSet):
         return sorted(str(v) for v in values if v not in (None, ""))
 
 
-class InstitutionFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country")
-    )
-    field = django_filters.ModelMultipleChoiceFilter(
-        field_name="specialties__field__code",
+def field_facet(path: str, label=None) -> django_filters.ModelMultipleChoiceFilter:
+    """A facet of taxonomy fields, chosen by code; `path` leads from the listed model to a field's code."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=path,
         queryset=Field.objects.all(),
         to_field_name="code",
-        label=_("Field"),
+        label=label or _("Field"),
         distinct=True,
     )
+
+
+def country_facet(path: str, label=None) -> django_filters.ModelMultipleChoiceFilter:
+    """A facet of countries, chosen by code; `path` leads from the listed model to a country's code."""
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=path,
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        label=label or _("Country"),
+        distinct=True,
+    )
+
+
+class InstitutionFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    country = country_facet("country__code")
+    field = field_facet("specialties__field__code")
     kind = django_filters.MultipleChoiceFilter(choices=InstitutionKind.choices, label=_("Kind"))
     cooperating = django_filters.BooleanFilter(
         label=_("Cooperating institutions only"), method="filter_cooperating"
@@ -156,19 +170,8 @@ class InstitutionFilter(FacetedFilterSet):
 
 class CourseFilter(FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields__code",
-        queryset=Field.objects.all(),
-        to_field_name="code",
-        label=_("Field"),
-        distinct=True,
-    )
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="provider__country__code",
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        label=_("Country"),
-    )
+    field = field_facet("fields__code")
+    country = country_facet("provider__country__code")
     language = django_filters.CharFilter(label=_("Teaching language"))
 
     facets = ("field", "country", "language")
@@ -197,16 +200,8 @@ class CourseFilter(FacetedFilterSet):
 
 
 class OutcomeFilter(FacetedFilterSet):
-    field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields__code",
-        queryset=Field.objects.all(),
-        to_field_name="code",
-        label=_("Field"),
-        distinct=True,
-    )
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="country__code", queryset=Country.objects.all(), to_field_name="code", label=_("Country")
-    )
+    field = field_facet("fields__code")
+    country = country_facet("country__code")
     year = django_filters.NumberFilter(label=_("Year"))
 
     facets = ("field", "country", "year")

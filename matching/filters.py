@@ -6,8 +6,7 @@ import django_filters
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FacetedFilterSet
-from catalog.models import Country, Field
+from catalog.filters import FacetedFilterSet, country_facet, field_facet
 from catalog.roles import is_office
 from matching.models import Demand, DemandCategory, DemandStatus, member_unit
 
@@ -36,20 +35,8 @@ class DemandFilter(FacetedFilterSet):
     published demands (members of a unit, the office)."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    field = django_filters.ModelMultipleChoiceFilter(
-        field_name="fields__code",
-        queryset=Field.objects.all(),
-        to_field_name="code",
-        label=_("Field"),
-        distinct=True,
-    )
-    destination = django_filters.ModelMultipleChoiceFilter(
-        field_name="destinations__code",
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        label=_("Destination"),
-        distinct=True,
-    )
+    field = field_facet("fields__code")
+    destination = country_facet("destinations__code", label=_("Destination"))
     category = django_filters.MultipleChoiceFilter(choices=DemandCategory.choices, label=_("Category"))
     days = django_filters.MultipleChoiceFilter(
         field_name="days_range",
