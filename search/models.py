@@ -23,7 +23,16 @@ class InstitutionProfile(models.Model):
     quality = models.FloatField(default=0.0)
     rating_mean = models.FloatField(null=True)
     rating_count = models.PositiveIntegerField(default=0)
+    # The index version of the change that wrote this row. Versions are handed out under the counter's
+    # row lock, so they follow commit order and a process can fetch just what changed since its copy.
+    index_version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The embedded engine's patch: profiles changed since the version it holds.
+            models.Index(fields=["index_version"], name="profile_version_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"profile of institution {self.institution_id}"
@@ -43,9 +52,11 @@ class IndexVersion(models.Model):
         return row or 0
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls) -> int:
+        """Move the version on and return it; the row stays locked until the transaction ends."""
         if not cls.objects.filter(pk=1).update(version=F("version") + 1):
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
+        return cls.current()
 
 
 class IndexOutbox(models.Model):

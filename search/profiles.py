@@ -123,6 +123,9 @@ def rebuild_profiles(
             )
         )
     with transaction.atomic():
+        version = IndexVersion.bump()
+        for profile in profiles:
+            profile.index_version = version
         InstitutionProfile.objects.bulk_create(
             profiles,
             batch_size=500,
@@ -136,10 +139,10 @@ def rebuild_profiles(
                 "quality",
                 "rating_mean",
                 "rating_count",
+                "index_version",
                 "updated_at",
             ],
         )
-        IndexVersion.bump()
     return len(profiles)
 
 

@@ -31,8 +31,7 @@ class DemandFit:
 
 def institution_features(external_id: str, index: EmbeddedIndex | None = None) -> InstitutionFeatures | None:
     """What the engines know of an admitted, live institution; None for any other."""
-    index = index or current_index()
-    return next((f for f in index.features if f.external_id == external_id), None)
+    return (index or current_index()).admitted(external_id)
 
 
 def fit_demands(

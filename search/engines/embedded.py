@@ -1,58 +1,125 @@
-"""The embedded engine: the institution profiles held in memory as posting lists, reloaded when the index
+"""The embedded engine: the institution profiles held in memory as posting lists, patched when the index
 version in the database moves. Scores the demand's terms with NumPy, then explains the best few exactly."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
 from search.analysis import idf
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import country_strengths
-from search.scoring import TOPIC_MIN, DemandQuery, InstitutionFeatures, Term, bm25_frequency, build_terms
+from search.scoring import (
+    BM25_B,
+    BM25_K1,
+    TOPIC_MIN,
+    DemandQuery,
+    InstitutionFeatures,
+    Term,
+    build_terms,
+)
 
 # Scored with NumPy, then the best `top + max(SLACK, top)` re-scored exactly by rank(), so near-ties
 # order the same way in both engines.
 SLACK = 10
 
 
-@dataclass
-class Hit:
-    features: InstitutionFeatures
-
-
 class EmbeddedIndex:
-    """Posting lists over the profiles of admitted, live institutions."""
+    """Posting lists over the profiles of admitted, live institutions. A save changes a few profiles, so
+    the index is patched rather than rebuilt: rows of changed institutions leave the posting lists of
+    their old words and fields and join those of their new ones; removed institutions are marked dead.
+    Postings keep raw word counts, and BM25 is computed per query, so a changed average length needs no
+    rebuild."""
 
-    def __init__(
-        self, features: list[InstitutionFeatures], strengths: dict[str, dict[str, float]], version: int
-    ):
-        self.features = features
+    def __init__(self, strengths: dict[str, dict[str, float]], version: int):
         self.strengths = strengths
         self.version = version
-        self.size = len(features)
-        self.quality = np.array([f.quality for f in features], dtype=np.float64)
-        self.cooperating = np.array([f.cooperating for f in features], dtype=np.float64)
-        countries = sorted({f.country for f in features})
-        self.country_ids = {code: i for i, code in enumerate(countries)}
-        self.country_of = np.array([self.country_ids[f.country] for f in features], dtype=np.int32)
-        self.average_length = sum(f.length for f in features) / self.size if self.size else 0.0
+        self.features: list[InstitutionFeatures] = []
+        self.row_of: dict[int, int] = {}  # institution pk → row
+        self.alive = np.zeros(0, dtype=bool)
+        self.quality = np.zeros(0)
+        self.cooperating = np.zeros(0)
+        self.length = np.zeros(0)
+        self.country_of = np.zeros(0, dtype=np.int32)
+        self.country_ids: dict[str, int] = {}
+        self.fields: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # code → (rows, specialty weights)
+        self.tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word → (rows, counts)
+        self.loaded_through = 0  # the index version of the newest profile this index holds
+
+    @property
+    def size(self) -> int:
+        return int(self.alive.sum())
+
+    @property
+    def average_length(self) -> float:
+        return float(self.length[self.alive].mean()) if self.size else 0.0
+
+    def put(self, entries: list[tuple[int, InstitutionFeatures]]) -> None:
+        """Add or replace institutions (pk, features)."""
+        old_rows = [self.row_of[pk] for pk, _ in entries if pk in self.row_of]
+        self._leave_postings(old_rows)
+        grown = sum(1 for pk, _ in entries if pk not in self.row_of)
+        if grown:
+            self._grow(grown)
         field_rows: dict[str, tuple[list[int], list[float]]] = {}
         token_rows: dict[str, tuple[list[int], list[float]]] = {}
-        for row, institution in enumerate(features):
+        for pk, institution in entries:
+            row = self.row_of.get(pk)
+            if row is None:
+                row = self.row_of[pk] = len(self.features)
+                self.features.append(institution)
+            else:
+                self.features[row] = institution
+            self.alive[row] = True
+            self.quality[row] = institution.quality
+            self.cooperating[row] = institution.cooperating
+            self.length[row] = institution.length
+            self.country_of[row] = self.country_ids.setdefault(institution.country, len(self.country_ids))
             for code, weight in institution.specialties.items():
                 if weight > 0:
-                    ids, weights = field_rows.setdefault(code, ([], []))
-                    ids.append(row)
-                    weights.append(weight)
+                    rows, values = field_rows.setdefault(code, ([], []))
+                    rows.append(row)
+                    values.append(weight)
             for token, count in institution.token_counts.items():
-                ids, frequencies = token_rows.setdefault(token, ([], []))
-                ids.append(row)
-                frequencies.append(bm25_frequency(count, institution.length, self.average_length))
-        self.fields = _postings(field_rows)
-        self.tokens = _postings(token_rows)
+                rows, values = token_rows.setdefault(token, ([], []))
+                rows.append(row)
+                values.append(count)
+        _join(self.fields, field_rows)
+        _join(self.tokens, token_rows)
+
+    def remove(self, pks: set[int]) -> None:
+        rows = [self.row_of.pop(pk) for pk in pks if pk in self.row_of]
+        self._leave_postings(rows)
+        self.alive[rows] = False
+
+    def _leave_postings(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        dead = np.array(rows, dtype=np.int32)
+        codes = {code for row in rows for code in self.features[row].specialties}
+        words = {token for row in rows for token in self.features[row].token_counts}
+        for postings, keys in ((self.fields, codes), (self.tokens, words)):
+            for key in keys & postings.keys():
+                posted, values = postings[key]
+                keep = ~np.isin(posted, dead)
+                if keep.any():
+                    postings[key] = (posted[keep], values[keep])
+                else:
+                    del postings[key]
+
+    def _grow(self, extra: int) -> None:
+        self.alive = np.concatenate([self.alive, np.zeros(extra, dtype=bool)])
+        for name in ("quality", "cooperating", "length"):
+            setattr(self, name, np.concatenate([getattr(self, name), np.zeros(extra)]))
+        self.country_of = np.concatenate([self.country_of, np.zeros(extra, dtype=np.int32)])
+
+    def admitted(self, external_id: str) -> InstitutionFeatures | None:
+        """The features of an admitted institution in the index, or None."""
+        for row in np.flatnonzero(self.alive):
+            if self.features[row].external_id == external_id:
+                return self.features[row]
+        return None
 
     def document_frequencies(self, tokens: list[str]) -> dict[str, int]:
         return {token: len(self.tokens[token][0]) for token in tokens if token in self.tokens}
@@ -63,15 +130,17 @@ class EmbeddedIndex:
     def search(self, query: DemandQuery, terms: list[Term], top: int) -> list[InstitutionFeatures]:
         if not self.size:
             return []
-        topic = np.zeros(self.size)
-        score = np.zeros(self.size)
+        rows_total = len(self.features)
+        topic = np.zeros(rows_total)
+        score = np.zeros(rows_total)
+        average_length = self.average_length
         for term in terms:
             if term.kind == "field" and term.key in self.fields:
                 rows, weights = self.fields[term.key]
                 topic[rows] += term.weight * weights
             elif term.kind == "token" and term.key in self.tokens:
-                rows, frequencies = self.tokens[term.key]
-                topic[rows] += term.weight * frequencies
+                rows, counts = self.tokens[term.key]
+                topic[rows] += term.weight * bm25_frequencies(counts, self.length[rows], average_length)
             elif term.kind == "country" and term.key in self.country_ids:
                 score[self.country_of == self.country_ids[term.key]] += term.weight
             elif term.kind == "quality":
@@ -79,7 +148,7 @@ class EmbeddedIndex:
             elif term.kind == "cooperating":
                 score += term.weight * self.cooperating
         # A margin below the threshold: the exact re-scoring decides at the boundary.
-        candidate = topic >= TOPIC_MIN - 1e-6
+        candidate = (topic >= TOPIC_MIN - 1e-6) & self.alive
         score += topic
         if query.destinations_only:
             allowed = [self.country_ids[c] for c in query.destinations if c in self.country_ids]
@@ -91,24 +160,40 @@ class EmbeddedIndex:
         return [self.features[row] for row in rows]
 
 
-def _postings(rows: dict[str, tuple[list[int], list[float]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    return {
-        key: (np.array(ids, dtype=np.int32), np.array(values, dtype=np.float64))
-        for key, (ids, values) in rows.items()
-    }
+def bm25_frequencies(counts: np.ndarray, lengths: np.ndarray, average_length: float) -> np.ndarray:
+    """`scoring.bm25_frequency` over arrays."""
+    norm = 1 - BM25_B + BM25_B * (lengths / average_length if average_length else 1.0)
+    return counts * (BM25_K1 + 1) / (counts + BM25_K1 * norm)
+
+
+def _join(postings: dict[str, tuple[np.ndarray, np.ndarray]], new: dict[str, tuple[list, list]]) -> None:
+    for key, (rows, values) in new.items():
+        rows_array, values_array = np.array(rows, dtype=np.int32), np.array(values, dtype=np.float64)
+        if key in postings:
+            posted, posted_values = postings[key]
+            rows_array = np.concatenate([posted, rows_array])
+            values_array = np.concatenate([posted_values, values_array])
+        postings[key] = (rows_array, values_array)
 
 
 _lock = threading.Lock()
 _cached: EmbeddedIndex | None = None
 
+# Above this share of changed institutions (and this many), loading everything again is quicker than
+# patching.
+PATCH_LIMIT = 0.2
+PATCH_ALWAYS = 50
+
 
 def current_index() -> EmbeddedIndex:
-    """The in-memory index, reloaded from the profiles when another save has moved the version."""
+    """The in-memory index, brought up to date when another save has moved the version."""
     global _cached
     version = IndexVersion.current()
     with _lock:
-        if _cached is None or _cached.version != version:
+        if _cached is None:
             _cached = load_index(version)
+        elif _cached.version != version:
+            _cached = refresh_index(_cached, version)
         return _cached
 
 
@@ -129,17 +214,42 @@ FEATURE_COLUMNS = {
 }
 
 
+def profile_rows(**filters):
+    """(pk, index version of its last change, features) of admitted, live institutions' profiles."""
+    rows = InstitutionProfile.objects.filter(
+        institution__status="active", institution__live=True, **filters
+    ).values_list("institution_id", "index_version", *FEATURE_COLUMNS.values())
+    for pk, changed_in, *values in rows.iterator(chunk_size=2000):
+        yield pk, changed_in, InstitutionFeatures(**dict(zip(FEATURE_COLUMNS, values, strict=True)))
+
+
 def load_index(version: int) -> EmbeddedIndex:
-    rows = (
-        InstitutionProfile.objects.filter(institution__status="active", institution__live=True)
-        .values_list(*FEATURE_COLUMNS.values())
-        .order_by("institution__external_id")
+    index = EmbeddedIndex(country_strengths(), version)
+    rows = list(profile_rows())
+    index.put([(pk, features) for pk, _, features in rows])
+    index.loaded_through = max((changed_in for _, changed_in, _ in rows), default=0)
+    return index
+
+
+def refresh_index(index: EmbeddedIndex, version: int) -> EmbeddedIndex:
+    """Patch the index with the profiles changed since it was loaded, and drop institutions that are
+    no longer admitted; load everything again when much has changed."""
+    active = set(
+        InstitutionProfile.objects.filter(institution__status="active", institution__live=True).values_list(
+            "institution_id", flat=True
+        )
     )
-    features = [
-        InstitutionFeatures(**dict(zip(FEATURE_COLUMNS, row, strict=True)))
-        for row in rows.iterator(chunk_size=2000)
-    ]
-    return EmbeddedIndex(features, country_strengths(), version)
+    changed = list(profile_rows(index_version__gt=index.loaded_through))
+    gone = set(index.row_of) - active
+    new = active - set(index.row_of) - {pk for pk, _, _ in changed}
+    if new or len(changed) + len(gone) > max(PATCH_ALWAYS, PATCH_LIMIT * len(active)):
+        return load_index(version)
+    index.remove(gone)
+    index.put([(pk, features) for pk, _, features in changed])
+    index.loaded_through = max([index.loaded_through, *(changed_in for _, changed_in, _ in changed)])
+    index.strengths = country_strengths()
+    index.version = version
+    return index
 
 
 class EmbeddedEngine:

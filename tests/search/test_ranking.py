@@ -128,3 +128,35 @@ def test_an_empty_demand_ranks_nothing(small_catalogue):
 def test_unrelated_institutions_are_not_ranked(small_catalogue):
     make_country("JP", "Japan", "日本")
     assert ranked({"title": "Quantum chemistry of rare earth catalysts"}) == []
+
+
+def test_the_patched_index_ranks_like_a_freshly_loaded_one(small_catalogue):
+    from search.engines import embedded
+    from search.models import IndexVersion
+
+    demand = {"title": "robotics and smart farming", "fields": ["intelligent-manufacturing"]}
+    rank(demand)  # the process now holds an index
+    held = embedded.current_index()
+    wur = Institution.objects.get(external_id="nl-wur")
+    wur.description_en = "Robotics for greenhouses and smart farming."
+    wur.save()
+    make_evaluation("ev-patch", small_catalogue["tum"], 2.0)
+    tum = Institution.objects.get(external_id="de-tum")
+    tum.status = "suspended"
+    tum.save()
+    patched = embedded.current_index()
+    assert patched is held  # patched in place, not loaded again
+    fresh = embedded.load_index(IndexVersion.current())
+    for index in (patched, fresh):
+        assert index.size == 1 and index.average_length == fresh.average_length
+    ranked_patched = [f.external_id for f in patched.search(*_query_and_terms(demand, patched), top=10)]
+    ranked_fresh = [f.external_id for f in fresh.search(*_query_and_terms(demand, fresh), top=10)]
+    assert ranked_patched == ranked_fresh == ["nl-wur"]
+
+
+def _query_and_terms(demand, index):
+    from search.ranking import build_query
+    from search.scoring import build_terms
+
+    query = build_query(demand)
+    return query, build_terms(query, index.idf(query.tokens), index.average_length, index.strengths)
