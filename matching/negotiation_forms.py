@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching.models import Inquiry, InquiryStatus, Proposal
 from matching.services.negotiation import MANUAL_MOVES
@@ -105,7 +106,7 @@ class ProposalForm(forms.ModelForm):
             "outline": _("Programme outline"),
             "start_date": _("From"),
             "end_date": _("To"),
-            "cities": _("Cities"),
+            "cities": pgettext_lazy("proposal", "Cities"),
             "price_per_person": _("Price per person"),
         }
         help_texts = {"cities": _("e.g. Munich, Stuttgart")}

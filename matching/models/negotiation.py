@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Institution
 from matching.models.demands import Demand
@@ -85,7 +86,7 @@ class Proposal(models.Model):
     outline = models.TextField(_("programme outline"))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
-    cities = models.CharField(_("cities"), max_length=255)
+    cities = models.CharField(pgettext_lazy("proposal", "cities"), max_length=255)
     price_per_person = models.DecimalField(_("price per person"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     language = models.CharField(_("teaching language"), max_length=20)

@@ -1,0 +1,580 @@
+"""Who may view and who may change what: a matrix over every page the accounts, demand board and
+negotiation issue adds, for seven people (a visitor, staff of institutions A and B, members of units X and
+Y, an expert, an office reviewer), then the places a private demand could leak through: lists, counts,
+facets, search, the dashboard, notifications, matches and the match API.
+
+Forbidden is 403 or 404 (a visitor may instead be sent to sign in), and a forbidden POST changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import InstitutionStaff, StaffInvitation
+from matching.models import (
+    Demand,
+    ExpertReview,
+    Inquiry,
+    InquiryMessage,
+    Notification,
+    Proposal,
+    Side,
+    UnitMembership,
+)
+from matching.services.negotiation import open_inquiry, propose
+from tests.factories import activate_totp
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "anna", "bruno", "xu", "yang", "eve", "olivia")
+PREFIX = "/zh-hans"  # the matrix runs in the default language; the other is spot-checked below
+OTHER_PREFIX = "/en"
+
+# Outcomes in the matrix.
+OK = "ok"  # 200, or a redirect elsewhere than the sign-in page; an allowed POST makes its change
+NO = "no"  # 403 or 404 (a visitor may be sent to sign in instead); nothing changes
+KEPT = "kept"  # 200 with a page that says why not (sign in first; a rule refuses); nothing changes
+
+REVIEW = {"opinion": "必要且可行。", "expert": "王教授", "affiliation": "南京大学", "title": "教授"}
+
+# Each demand's title, and a phrase in its content that must never show where the demand may not.
+TITLES = {
+    "x-public": "公开的机器人培训",
+    "x-registered": "注册用户可见的机器人培训",
+    "x-private": "保密的机器人培训",
+    "x-draft": "草稿中的机器人培训",
+    "y-private": "山东保密的农业机器人培训",
+}
+SECRETS = {external_id: f"SECRET-CONTENT-{external_id.upper()}" for external_id in TITLES}
+ALL = set(TITLES)
+
+# The demands each person may see (Demand.objects.visible_to).
+SEES = {
+    "anon": {"x-public"},
+    "anna": {"x-public", "x-registered"},
+    "bruno": {"x-public", "x-registered"},
+    "xu": {"x-public", "x-registered", "x-private", "x-draft"},
+    "yang": {"x-public", "x-registered", "y-private"},
+    "eve": {"x-public", "x-registered"},
+    "olivia": ALL,
+}
+# The demands each person's unit owns (Demand.objects.editable_by).
+OWNS = {"xu": {"x-public", "x-registered", "x-private", "x-draft"}, "yang": {"y-private"}}
+
+THREAD_MESSAGE = "THREAD-MESSAGE 请介绍贵校的工业4.0培训项目。"
+PROPOSAL_OUTLINE = "PROPOSAL-OUTLINE week 1 digital production, week 2 robotics labs"
+NOTE_FOR_XU = "NOTE-FOR-XU 只给徐的通知"
+
+
+def make_demand(unit, external_id: str, *, status="published", visibility="public") -> Demand:
+    """A demand that passes every policy rule, so publishing and saving it succeed."""
+    return Demand.objects.create(
+        organizing_unit=unit,
+        external_id=external_id,
+        title=TITLES[external_id],
+        topic="工业机器人",
+        content=f"学习德国机器人应用经验。{SECRETS[external_id]}",
+        days=21,
+        group_size=12,
+        cities=1,
+        category="professional",
+        participants_max_age=50,
+        participants_min_years_to_retirement=8,
+        special_project_stated=True,
+        special_project=None,
+        expert_review=REVIEW,
+        organizer_level="provincial",
+        status=status,
+        visibility=visibility,
+        published_at=timezone.now() if status == "published" else None,
+    )
+
+
+def proposal_terms() -> dict:
+    start = timezone.localdate() + datetime.timedelta(days=60)
+    return {
+        "outline": PROPOSAL_OUTLINE,
+        "start_date": start,
+        "end_date": start + datetime.timedelta(days=20),
+        "cities": "Munich, Stuttgart",
+        "price_per_person": Decimal("4800.00"),
+        "currency": "EUR",
+        "language": "en",
+    }
+
+
+@pytest.fixture
+def world(people, small_catalogue, django_user_model) -> dict:
+    """Unit X's demands (published public, published for registered users, private, draft) and unit Y's
+    private one; a thread between X's public demand and TUM with a message and a proposal; Eve's
+    invitation to review X's private demand; a notification for Xu; Zhao waiting to join unit X; Carl on
+    TUM's staff (for the office to remove); an invitation for Eve to join Wageningen's staff.
+    Returns what the URLs and forms of the matrix are filled in with."""
+    activate_totp(people["olivia"])
+    tum, wur = small_catalogue["tum"], small_catalogue["wur"]
+    x, y = people["unit_x"], people["unit_y"]
+    demands = [
+        make_demand(x, "x-public"),
+        make_demand(x, "x-registered", visibility="registered"),
+        make_demand(x, "x-private", visibility="private"),
+        make_demand(x, "x-draft", status="draft"),
+        make_demand(y, "y-private", visibility="private"),
+    ]
+    for demand in demands:
+        demand.fields.set([small_catalogue["fields"]["manufacturing"]])
+        demand.destinations.set([small_catalogue["countries"]["DE"]])
+    inquiry = open_inquiry(demands[0], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
+    propose(inquiry, by=people["anna"], **proposal_terms())
+    review = ExpertReview.objects.create(demand=demands[2], email=people["eve"].email, invited_by=people["xu"])
+    Notification.objects.create(user=people["xu"], text_zh=NOTE_FOR_XU, text_en=NOTE_FOR_XU, url="/zh-hans/")
+
+    def person(name: str):
+        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw")
+        user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+        return user
+
+    zhao = UnitMembership.objects.create(user=person("zhao"), unit=x)
+    carl = InstitutionStaff.objects.create(user=person("carl"), institution=tum)
+    invitation = StaffInvitation.objects.create(institution=wur, email=people["eve"].email, invited_by=people["bruno"])
+    return {
+        "inquiry": inquiry.pk,
+        "review_token": review.token,
+        "membership": zhao.pk,
+        "staff": carl.pk,
+        "invitation_token": invitation.token,
+        "tum": tum.pk,
+        "wur": wur.pk,
+    }
+
+
+def snapshot() -> dict:
+    """Everything a POST in the matrix could change, by the name a row's `changes` refers to."""
+    return {
+        "demands": sorted(Demand.objects.values_list("external_id", "status", "title", "visibility")),
+        "inquiries": sorted(Inquiry.objects.values_list("pk", "demand_id", "institution_id", "status")),
+        "messages": InquiryMessage.objects.count(),
+        "proposals": Proposal.objects.count(),
+        "reviews": sorted(ExpertReview.objects.values_list("pk", "email", "signed_at")),
+        "memberships": sorted(UnitMembership.objects.values_list("user_id", "unit_id", "confirmed_at")),
+        "staff": sorted(InstitutionStaff.objects.values_list("user_id", "institution_id")),
+        "invitations": sorted(StaffInvitation.objects.values_list("pk", "institution_id", "email", "accepted_at")),
+    }
+
+
+# What the forms of the matrix send.
+
+DEMAND_FORM = {
+    "title": "EDITED 智能制造与工业4.0培训",
+    "topic": "数字化工厂与机器人应用",
+    "content": "学习德国工业4.0经验，国内无法解决。",
+    "fields": ["intelligent-manufacturing"],
+    "category": "professional",
+    "destinations": ["DE"],
+    "days": "21",
+    "cities": "1",
+    "group_size": "12",
+    "participants_max_age": "50",
+    "participants_min_years_to_retirement": "8",
+    "special_project_kind": "none",
+    "backbone_plan": "",
+    "organizer_level": "provincial",
+    "visibility": "public",
+    "action": "save",
+}
+PRIVATE_DEMAND_FORM = {**DEMAND_FORM, "visibility": "private"}
+SIGNED_OPINION = {"name": "王建国", "affiliation": "南京大学", "title": "教授", "opinion": "建议支持。"}
+MESSAGE = {"text": "A question from the matrix."}
+PROPOSAL = {key: str(value) for key, value in proposal_terms().items()}
+INVITE_STAFF = {"email": "new.colleague@example.org", "institution": "{wur}"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL: the outcome of a GET and of a POST for each role (in ROLES order), what the POST sends and
+    which part of the snapshot an allowed POST changes (None: it changes nothing, e.g. a check)."""
+
+    name: str
+    path: str
+    get: str | None = None
+    post: str | None = None
+    data: dict = field(default_factory=dict)
+    changes: str | None = None
+
+
+# fmt: off
+#                                                                              anon anna bruno xu yang eve olivia
+ROWS = [
+    # The board and the "find institutions" page are open to all; the match API is below, with the leaks.
+    Row("board", "/demands/",                                             get="ok  ok  ok  ok  ok  ok  ok"),
+    Row("find", "/find/?text=机器人培训&fields=intelligent-manufacturing",   get="ok  ok  ok  ok  ok  ok  ok"),
+    # Demands: each page for each demand, and the unit's own list (empty for those without a unit).
+    Row("demand-detail-x-public", "/demands/x-public/",                   get="ok  ok  ok  ok  ok  ok  ok"),
+    Row("demand-detail-x-registered", "/demands/x-registered/",           get="no  ok  ok  ok  ok  ok  ok"),
+    Row("demand-detail-x-private", "/demands/x-private/",                 get="no  no  no  ok  no  no  ok"),
+    Row("demand-detail-x-draft", "/demands/x-draft/",                     get="no  no  no  ok  no  no  ok"),
+    Row("demand-detail-y-private", "/demands/y-private/",                 get="no  no  no  no  ok  no  ok"),
+    Row("demand-mine", "/demands/mine/",                                  get="no  ok  ok  ok  ok  ok  ok"),
+    # Changing demands: only confirmed members of the demand's unit; the office reads but does not edit.
+    Row("demand-create", "/demands/new/",                                 get="no  no  no  ok  ok  no  no",
+                                                                          post="no  no  no  ok  ok  no  no",
+        data=DEMAND_FORM, changes="demands"),
+    Row("demand-check", "/demands/check/",                               post="no  no  no  ok  ok  no  no",
+        data=DEMAND_FORM),
+    Row("demand-check-x-private", "/demands/check/?demand=x-private",    post="no  no  no  ok  no  no  no",
+        data=DEMAND_FORM),
+    Row("demand-edit-x-public", "/demands/x-public/edit/",                get="no  no  no  ok  no  no  no",
+                                                                          post="no  no  no  ok  no  no  no",
+        data=DEMAND_FORM, changes="demands"),
+    Row("demand-edit-y-private", "/demands/y-private/edit/",              get="no  no  no  no  ok  no  no",
+                                                                          post="no  no  no  no  ok  no  no",
+        data=PRIVATE_DEMAND_FORM, changes="demands"),
+    Row("demand-publish-x-draft", "/demands/x-draft/publish/",           post="no  no  no  ok  no  no  no",
+        changes="demands"),
+    Row("demand-withdraw-x-public", "/demands/x-public/withdraw/",       post="no  no  no  ok  no  no  no",
+        changes="demands"),
+    Row("demand-withdraw-y-private", "/demands/y-private/withdraw/",     post="no  no  no  no  ok  no  no",
+        changes="demands"),
+    # Expert review: the unit invites; the link in Eve's email is what lets its holder read and sign (the
+    # demand's own unit may not review it, a visitor is asked to sign in first).
+    Row("review-invite", "/demands/x-private/reviews/invite/",            get="no  no  no  ok  no  no  no",
+                                                                          post="no  no  no  ok  no  no  no",
+        data={"email": "wang@example.org"}, changes="reviews"),
+    Row("review-sign", "/reviews/{review_token}/",                        get="ok  ok  ok  ok  ok  ok  ok",
+                                                                          post="kept ok ok kept ok ok ok",
+        data=SIGNED_OPINION, changes="reviews"),
+    # Negotiation: the thread of X's public demand with TUM is X's and TUM's; the office reads, never acts.
+    Row("inquiry-list", "/inquiries/",                                    get="no  ok  ok  ok  ok  no  ok"),
+    Row("inquiry-detail", "/inquiries/{inquiry}/",                        get="no  ok  no  ok  no  no  ok"),
+    Row("inquiry-reply", "/inquiries/{inquiry}/reply/",                  post="no  ok  no  ok  no  no  no",
+        data=MESSAGE, changes="messages"),
+    Row("inquiry-propose", "/inquiries/{inquiry}/propose/",              post="no  ok  no  ok  no  no  no",
+        data=PROPOSAL, changes="proposals"),
+    Row("inquiry-status", "/inquiries/{inquiry}/status/",                post="no  ok  no  ok  no  no  no",
+        data={"to": "declined"}, changes="inquiries"),
+    Row("contact-institution", "/demands/x-public/contact/nl-wur/",       get="no  no  no  ok  no  no  no",
+                                                                          post="no  no  no  ok  no  no  no",
+        data=MESSAGE, changes="inquiries"),
+    Row("contact-institution-x-private", "/demands/x-private/contact/de-tum/",
+                                                                          get="no  no  no  ok  no  no  no",
+                                                                          post="no  no  no  ok  no  no  no",
+        data=MESSAGE, changes="inquiries"),
+    Row("express-interest", "/institution/demands/x-registered/interest/", get="no  ok  ok  no  no  no  no",
+                                                                          post="no  ok  ok  no  no  no  no",
+        data=MESSAGE, changes="inquiries"),
+    Row("express-interest-x-private", "/institution/demands/x-private/interest/",
+                                                                          get="no  no  no  no  no  no  no",
+                                                                          post="no  no  no  no  no  no  no",
+        data=MESSAGE, changes="inquiries"),
+    Row("express-interest-x-draft", "/institution/demands/x-draft/interest/",
+                                                                          get="no  no  no  no  no  no  no",
+                                                                          post="no  no  no  no  no  no  no",
+        data=MESSAGE, changes="inquiries"),
+    Row("reverse-matches", "/institution/demands/",                       get="no  ok  ok  no  no  no  no"),
+    Row("notifications", "/notifications/",                               get="no  ok  ok  ok  ok  ok  ok"),
+    # Accounts: the dashboard, unit membership (Zhao waits to join X), institution staff and invitations.
+    Row("dashboard", "/dashboard/",                                       get="no  ok  ok  ok  ok  ok  ok"),
+    Row("unit-join", "/unit/join/",                                       get="no  ok  ok  ok  ok  ok  ok"),
+    Row("unit-member-confirm", "/unit/members/{membership}/confirm/",    post="no  no  no  ok  no  no  ok",
+        changes="memberships"),
+    Row("unit-member-decline", "/unit/members/{membership}/decline/",    post="no  no  no  ok  no  no  ok",
+        changes="memberships"),
+    Row("staff-invitations", "/institution/staff/",                       get="no  ok  ok  no  no  no  ok",
+                                                                          post="no  ok  ok  no  no  no  ok",
+        data=INVITE_STAFF, changes="invitations"),
+    Row("staff-remove", "/institution/staff/{staff}/remove/",            post="no  no  no  no  no  no  ok",
+        changes="staff"),
+    Row("staff-invitation-accept", "/invitations/{invitation_token}/",    get="ok  no  no  no  no  ok  no",
+                                                                          post="kept no no no no  ok  no",
+        changes="staff"),
+]
+# fmt: on
+
+
+def expectations(line: str) -> dict[str, str]:
+    outcomes = line.split()
+    assert len(outcomes) == len(ROLES) and set(outcomes) <= {OK, NO, KEPT}, line
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+def cases(rows=ROWS, methods=("GET", "POST"), prefix=PREFIX):
+    for row in rows:
+        for method in methods:
+            line = row.get if method == "GET" else row.post
+            if line is None:
+                continue
+            for role, expected in expectations(line).items():
+                yield pytest.param(row, role, method, expected, prefix, id=f"{row.name}-{role}-{method}")
+
+
+def filled(value, world: dict):
+    """A path or a form value with the world's keys filled in."""
+    if isinstance(value, str):
+        return value.format(**world)
+    if isinstance(value, dict):
+        return {key: filled(item, world) for key, item in value.items()}
+    return value
+
+
+def request(client, people, world, row: Row, role: str, method: str, prefix: str):
+    if role != "anon":
+        client.force_login(people[role])
+    url = prefix + filled(row.path, world)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, filled(row.data, world))
+
+
+def assert_outcome(response, expected: str, role: str, method: str, row: Row, before: dict, after: dict):
+    status = response.status_code
+    to_sign_in = status == 302 and "/accounts/login/" in response.get("Location", "")
+    if expected == OK:
+        assert status == 200 or (status == 302 and not to_sign_in), (status, response.get("Location"))
+        if method == "POST" and row.changes:
+            assert before[row.changes] != after[row.changes], f"an allowed POST did not change {row.changes}"
+            return
+    elif expected == NO:
+        assert status in (403, 404) or (role == "anon" and to_sign_in), (status, response.get("Location"))
+    else:
+        assert status == 200, status
+    assert before == after, "a request that may not change anything changed something"
+
+
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases()))
+def test_access(client, people, world, row, role, method, expected, prefix):
+    before = snapshot()
+    response = request(client, people, world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, snapshot())
+    if expected == NO:
+        # Refused pages say nothing of a demand's content either.
+        body = response.content.decode()
+        assert not [secret for secret in SECRETS.values() if secret in body]
+
+
+# The other language: the same answers for the pages that guard private things.
+
+SPOT_CHECKED = {
+    "demand-detail-x-registered",
+    "demand-detail-x-private",
+    "demand-detail-y-private",
+    "demand-edit-x-public",
+    "inquiry-detail",
+    "express-interest-x-private",
+    "reverse-matches",
+    "staff-invitations",
+    "staff-invitation-accept",
+}
+
+
+@pytest.mark.parametrize(
+    "row, role, method, expected, prefix",
+    list(cases([row for row in ROWS if row.name in SPOT_CHECKED], methods=("GET",), prefix=OTHER_PREFIX)),
+)
+def test_access_in_the_other_language(client, people, world, row, role, method, expected, prefix):
+    before = snapshot()
+    response = request(client, people, world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, snapshot())
+
+
+def test_the_matrix_covers_every_url_of_the_issue():
+    """A URL added to the account, demand or negotiation pages without a row here fails this test."""
+    from matching import demand_urls, negotiation_urls
+    from portal import account_urls
+
+    names = {
+        pattern.name for module in (account_urls, demand_urls, negotiation_urls) for pattern in module.urlpatterns
+    }
+    covered = {
+        "dashboard": "dashboard",
+        "unit-join": "unit-join",
+        "unit-member-confirm": "unit-member-confirm",
+        "unit-member-decline": "unit-member-decline",
+        "staff-invitations": "staff-invitations",
+        "staff-remove": "staff-remove",
+        "staff-invitation-accept": "staff-invitation-accept",
+        "demand-create": "demand-create",
+        "demand-check": "demand-check",
+        "demand-mine": "demand-mine",
+        "demand-edit": "demand-edit-x-public",
+        "demand-publish": "demand-publish-x-draft",
+        "demand-withdraw": "demand-withdraw-x-public",
+        "review-invite": "review-invite",
+        "review-sign": "review-sign",
+        "inquiry-list": "inquiry-list",
+        "inquiry-detail": "inquiry-detail",
+        "inquiry-reply": "inquiry-reply",
+        "inquiry-propose": "inquiry-propose",
+        "inquiry-status": "inquiry-status",
+        "contact-institution": "contact-institution",
+        "reverse-matches": "reverse-matches",
+        "express-interest": "express-interest",
+        "notifications": "notifications",
+    }
+    assert names == set(covered)
+    assert set(covered.values()) <= {row.name for row in ROWS}
+
+
+# Leaks: what a person may not see never shows in lists, counts, facets, search, dashboards,
+# notifications, matches or the API.
+
+
+def log_in(client, people, role: str) -> None:
+    if role != "anon":
+        client.force_login(people[role])
+
+
+def listed(response) -> set[str]:
+    return {demand.external_id for demand in response.context["page_obj"]}
+
+
+def assert_not_named(html: str, hidden: set[str]) -> None:
+    """None of these demands is named, linked or quoted in the page."""
+    shown = [d for d in hidden if TITLES[d] in html or f"/demands/{d}/" in html or SECRETS[d] in html]
+    assert not shown, f"shown: {shown}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_board_lists_counts_and_facets_only_what_the_reader_may_see(client, people, world, role):
+    log_in(client, people, role)
+    response = client.get(f"{PREFIX}/demands/")
+    assert listed(response) == SEES[role]
+    assert response.context["paginator"].count == len(SEES[role])
+    # Every demand has one field, destination, category, days range and status: each facet adds up to
+    # exactly what the reader may see.
+    for facet in response.context["filter"].facet_options():
+        assert sum(option["count"] for option in facet["options"]) == len(SEES[role]), facet["name"]
+    assert_not_named(response.content.decode(), ALL - SEES[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_boards_text_search_finds_only_what_the_reader_may_see(client, people, world, role):
+    log_in(client, people, role)
+    for external_id, title in TITLES.items():
+        for query in (title, SECRETS[external_id]):
+            response = client.get(f"{PREFIX}/demands/", {"q": query})
+            found = listed(response)
+            assert found <= SEES[role], query
+            assert (external_id in found) == (external_id in SEES[role]), query
+            assert response.context["paginator"].count == len(found)
+            # The search box repeats the query, so a hidden demand shows here only as a result or a link.
+            html = response.content.decode()
+            assert not [d for d in ALL - SEES[role] if f'data-demand="{d}"' in html or f"/demands/{d}/" in html]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_units_list_holds_the_units_demands_only(client, people, world, role):
+    log_in(client, people, role)
+    response = client.get(f"{PREFIX}/demands/mine/")
+    if role == "anon":
+        assert response.status_code == 302
+        return
+    assert listed(response) == OWNS.get(role, set())
+    assert response.context["paginator"].count == len(OWNS.get(role, set()))
+    assert_not_named(response.content.decode(), ALL - SEES[role])
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anon"])
+def test_the_dashboard_names_no_demand_the_reader_may_not_see(client, people, world, role):
+    log_in(client, people, role)
+    html = client.get(f"{PREFIX}/dashboard/").content.decode()
+    # Eve was asked to review X's private demand: her invitation names it, and links to the review.
+    may_see = SEES[role] | ({"x-private"} if role == "eve" else set())
+    assert_not_named(html, ALL - may_see)
+    if role == "eve":
+        assert TITLES["x-private"] in html and f"/reviews/{world['review_token']}/" in html
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anon"])
+def test_notifications_and_their_count_are_the_readers_own(client, people, world, role):
+    log_in(client, people, role)
+    own_unread = Notification.objects.filter(user=people[role]).unread().count()
+    assert client.get(f"{PREFIX}/demands/").context["unread_notifications"] == own_unread
+    html = client.get(f"{PREFIX}/notifications/").content.decode()
+    assert (NOTE_FOR_XU in html) == (role == "xu")
+    assert_not_named(html, ALL - SEES[role])
+
+
+@pytest.mark.parametrize("role", ["anna", "bruno"])
+def test_reverse_matches_offer_only_visible_published_demands(client, people, world, role):
+    log_in(client, people, role)
+    response = client.get(f"{PREFIX}/institution/demands/")
+    offered = {shown.demand.external_id for shown in response.context["fits"]}
+    assert offered <= SEES[role] & {"x-public", "x-registered"}
+    assert_not_named(response.content.decode(), ALL - SEES[role])
+    if role == "anna":
+        assert offered == {"x-public", "x-registered"}  # TUM fits both: the list is not simply empty
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_find_page_ranks_institutions_and_names_no_demand(client, people, world, role):
+    log_in(client, people, role)
+    response = client.get(f"{PREFIX}/find/", {"text": "机器人培训", "fields": "intelligent-manufacturing"})
+    assert [match.institution for match in response.context["matches"]]
+    assert_not_named(response.content.decode(), ALL)
+
+
+@pytest.mark.parametrize("role", ["anon", "olivia"])
+def test_the_match_api_returns_institutions_never_demands(client, people, world, role):
+    log_in(client, people, role)
+    for body in (
+        {"title": "机器人培训", "fields": ["intelligent-manufacturing"], "destinations": ["DE"]},
+        # Naming a private demand's key does not make the API read it: only the body is matched.
+        {"external_id": "x-private", "title": "机器人"},
+        {"external_id": "y-private", "title": "机器人"},
+    ):
+        response = client.post("/api/v1/match", body, content_type="application/json")
+        assert response.status_code == 200
+        data = response.json()
+        assert set(data) == {"engine", "demand", "results"}
+        assert data["demand"] == body.get("external_id", "")
+        assert data["results"] and {r["institution"] for r in data["results"]} <= {"de-tum", "nl-wur"}
+        text = response.content.decode()
+        assert not [d for d in ALL if TITLES[d] in text or SECRETS[d] in text]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_demand_page_shows_only_the_readers_threads(client, people, world, role):
+    log_in(client, people, role)
+    html = client.get(f"{PREFIX}/demands/x-public/").content.decode()
+    sides = {"xu", "anna", "olivia"}
+    assert (THREAD_MESSAGE in html or f"/inquiries/{world['inquiry']}/" in html) == (role in sides)
+    assert PROPOSAL_OUTLINE not in html or role in sides
+    # Eve's pending invitation is the unit's and the office's business.
+    html = client.get(f"{PREFIX}/demands/x-registered/").content.decode()
+    assert "eve@example.org" not in html
+
+
+@pytest.mark.parametrize("role", ["anna", "bruno", "xu", "yang", "olivia"])
+def test_the_inquiry_list_holds_the_readers_threads_only(client, people, world, role):
+    log_in(client, people, role)
+    response = client.get(f"{PREFIX}/inquiries/")
+    threads = {inquiry.pk for inquiry in response.context["object_list"]}
+    assert threads == ({world["inquiry"]} if role in {"anna", "xu", "olivia"} else set())
+    html = response.content.decode()
+    assert (f"/inquiries/{world['inquiry']}/" in html) == (role in {"anna", "xu", "olivia"})
+
+
+def test_staff_see_their_own_institutions_staff_only(client, people, world):
+    client.force_login(people["anna"])
+    # Only the office chooses the institution; Anna asking for Wageningen's still sees TUM's.
+    response = client.get(f"{PREFIX}/institution/staff/", {"institution": "nl-wur"})
+    assert response.context["institution"].external_id == "de-tum"
+    html = response.content.decode()
+    assert "carl@example.org" in html
+    assert "bruno@example.org" not in html and "eve@example.org" not in html
+    client.force_login(people["bruno"])
+    html = client.get(f"{PREFIX}/institution/staff/").content.decode()
+    assert "eve@example.org" in html and "anna@example.org" not in html and "carl@example.org" not in html
+    client.force_login(people["olivia"])
+    response = client.get(f"{PREFIX}/institution/staff/", {"institution": "nl-wur"})
+    assert response.context["institution"].external_id == "nl-wur"
+
+
+def test_staff_invite_only_to_their_own_institution(client, people, world):
+    client.force_login(people["anna"])
+    client.post(f"{PREFIX}/institution/staff/", filled(INVITE_STAFF, world))
+    invitation = StaffInvitation.objects.get(email=INVITE_STAFF["email"])
+    assert invitation.institution.external_id == "de-tum"
