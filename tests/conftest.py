@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_country, make_course, make_evaluation, make_field, make_institution
+from tests.factories import (
+    ensure_site_tree,
+    make_country,
+    make_course,
+    make_evaluation,
+    make_field,
+    make_institution,
+)
 
 
 @pytest.fixture
 def small_catalogue(db):
     """Two fields, two countries, three institutions: TUM (admitted, with a course and two evaluations),
     Wageningen (admitted, Chinese description only) and a suspended provider that must never show."""
+    ensure_site_tree()
     manufacturing = make_field(
         "intelligent-manufacturing",
         "Intelligent manufacturing",

@@ -95,3 +95,26 @@ def activate_totp(user) -> None:
 
     if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
         TOTP.activate(user, generate_totp_secret())
+
+
+def ensure_site_tree() -> None:
+    """The page tree the migrations create (root, home, the three catalogue indexes, the site), built
+    again when a transactional test before this one flushed the database."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    from catalog.models import CourseLibraryPage
+    from portal.models import HomePage
+
+    if InstitutionIndexPage.objects.exists():
+        return
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="Home", slug="home"))
+    for model, slug, title, title_zh in (
+        (InstitutionIndexPage, "institutions", "Institutions", "培训机构"),
+        (CourseLibraryPage, "courses", "Premium course library", "精品课程资源库"),
+        (OutcomeIndexPage, "outcomes", "Training outcomes", "培训成果展示"),
+    ):
+        home.add_child(instance=model(title=title, title_zh=title_zh, slug=slug))
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})

@@ -129,7 +129,9 @@ def world(people, small_catalogue, django_user_model) -> dict:
         demand.destinations.set([small_catalogue["countries"]["DE"]])
     inquiry = open_inquiry(demands[0], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
     propose(inquiry, by=people["anna"], **proposal_terms())
-    review = ExpertReview.objects.create(demand=demands[2], email=people["eve"].email, invited_by=people["xu"])
+    review = ExpertReview.objects.create(
+        demand=demands[2], email=people["eve"].email, invited_by=people["xu"]
+    )
     Notification.objects.create(user=people["xu"], text_zh=NOTE_FOR_XU, text_en=NOTE_FOR_XU, url="/zh-hans/")
 
     def person(name: str):
@@ -139,7 +141,9 @@ def world(people, small_catalogue, django_user_model) -> dict:
 
     zhao = UnitMembership.objects.create(user=person("zhao"), unit=x)
     carl = InstitutionStaff.objects.create(user=person("carl"), institution=tum)
-    invitation = StaffInvitation.objects.create(institution=wur, email=people["eve"].email, invited_by=people["bruno"])
+    invitation = StaffInvitation.objects.create(
+        institution=wur, email=people["eve"].email, invited_by=people["bruno"]
+    )
     return {
         "inquiry": inquiry.pk,
         "review_token": review.token,
@@ -161,7 +165,9 @@ def snapshot() -> dict:
         "reviews": sorted(ExpertReview.objects.values_list("pk", "email", "signed_at")),
         "memberships": sorted(UnitMembership.objects.values_list("user_id", "unit_id", "confirmed_at")),
         "staff": sorted(InstitutionStaff.objects.values_list("user_id", "institution_id")),
-        "invitations": sorted(StaffInvitation.objects.values_list("pk", "institution_id", "email", "accepted_at")),
+        "invitations": sorted(
+            StaffInvitation.objects.values_list("pk", "institution_id", "email", "accepted_at")
+        ),
     }
 
 
@@ -189,6 +195,7 @@ PRIVATE_DEMAND_FORM = {**DEMAND_FORM, "visibility": "private"}
 SIGNED_OPINION = {"name": "王建国", "affiliation": "南京大学", "title": "教授", "opinion": "建议支持。"}
 MESSAGE = {"text": "A question from the matrix."}
 PROPOSAL = {key: str(value) for key, value in proposal_terms().items()}
+INVITE_EXPERT = {"email": "wang@example.org"}
 INVITE_STAFF = {"email": "new.colleague@example.org", "institution": "{wur}"}
 
 
@@ -206,90 +213,109 @@ class Row:
 
 
 # fmt: off
-#                                                                              anon anna bruno xu yang eve olivia
 ROWS = [
     # The board and the "find institutions" page are open to all; the match API is below, with the leaks.
-    Row("board", "/demands/",                                             get="ok  ok  ok  ok  ok  ok  ok"),
-    Row("find", "/find/?text=机器人培训&fields=intelligent-manufacturing",   get="ok  ok  ok  ok  ok  ok  ok"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("board", "/demands/",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("find", "/find/?text=机器人培训&fields=intelligent-manufacturing",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
     # Demands: each page for each demand, and the unit's own list (empty for those without a unit).
-    Row("demand-detail-x-public", "/demands/x-public/",                   get="ok  ok  ok  ok  ok  ok  ok"),
-    Row("demand-detail-x-registered", "/demands/x-registered/",           get="no  ok  ok  ok  ok  ok  ok"),
-    Row("demand-detail-x-private", "/demands/x-private/",                 get="no  no  no  ok  no  no  ok"),
-    Row("demand-detail-x-draft", "/demands/x-draft/",                     get="no  no  no  ok  no  no  ok"),
-    Row("demand-detail-y-private", "/demands/y-private/",                 get="no  no  no  no  ok  no  ok"),
-    Row("demand-mine", "/demands/mine/",                                  get="no  ok  ok  ok  ok  ok  ok"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("demand-detail-x-public", "/demands/x-public/",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("demand-detail-x-registered", "/demands/x-registered/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
+    Row("demand-detail-x-private", "/demands/x-private/",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("demand-detail-x-draft", "/demands/x-draft/",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("demand-detail-y-private", "/demands/y-private/",
+        get=" no    no    no    no    ok    no    ok"),
+    Row("demand-mine", "/demands/mine/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
     # Changing demands: only confirmed members of the demand's unit; the office reads but does not edit.
-    Row("demand-create", "/demands/new/",                                 get="no  no  no  ok  ok  no  no",
-                                                                          post="no  no  no  ok  ok  no  no",
-        data=DEMAND_FORM, changes="demands"),
-    Row("demand-check", "/demands/check/",                               post="no  no  no  ok  ok  no  no",
-        data=DEMAND_FORM),
-    Row("demand-check-x-private", "/demands/check/?demand=x-private",    post="no  no  no  ok  no  no  no",
-        data=DEMAND_FORM),
-    Row("demand-edit-x-public", "/demands/x-public/edit/",                get="no  no  no  ok  no  no  no",
-                                                                          post="no  no  no  ok  no  no  no",
-        data=DEMAND_FORM, changes="demands"),
-    Row("demand-edit-y-private", "/demands/y-private/edit/",              get="no  no  no  no  ok  no  no",
-                                                                          post="no  no  no  no  ok  no  no",
-        data=PRIVATE_DEMAND_FORM, changes="demands"),
-    Row("demand-publish-x-draft", "/demands/x-draft/publish/",           post="no  no  no  ok  no  no  no",
-        changes="demands"),
-    Row("demand-withdraw-x-public", "/demands/x-public/withdraw/",       post="no  no  no  ok  no  no  no",
-        changes="demands"),
-    Row("demand-withdraw-y-private", "/demands/y-private/withdraw/",     post="no  no  no  no  ok  no  no",
-        changes="demands"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("demand-create", "/demands/new/", data=DEMAND_FORM, changes="demands",
+        get=" no    no    no    ok    ok    no    no",
+        post="no    no    no    ok    ok    no    no"),
+    Row("demand-check", "/demands/check/", data=DEMAND_FORM,
+        post="no    no    no    ok    ok    no    no"),
+    Row("demand-check-x-private", "/demands/check/?demand=x-private", data=DEMAND_FORM,
+        post="no    no    no    ok    no    no    no"),
+    Row("demand-edit-x-public", "/demands/x-public/edit/", data=DEMAND_FORM, changes="demands",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("demand-edit-y-private", "/demands/y-private/edit/", data=PRIVATE_DEMAND_FORM, changes="demands",
+        get=" no    no    no    no    ok    no    no",
+        post="no    no    no    no    ok    no    no"),
+    Row("demand-publish-x-draft", "/demands/x-draft/publish/", changes="demands",
+        post="no    no    no    ok    no    no    no"),
+    Row("demand-withdraw-x-public", "/demands/x-public/withdraw/", changes="demands",
+        post="no    no    no    ok    no    no    no"),
+    Row("demand-withdraw-y-private", "/demands/y-private/withdraw/", changes="demands",
+        post="no    no    no    no    ok    no    no"),
     # Expert review: the unit invites; the link in Eve's email is what lets its holder read and sign (the
     # demand's own unit may not review it, a visitor is asked to sign in first).
-    Row("review-invite", "/demands/x-private/reviews/invite/",            get="no  no  no  ok  no  no  no",
-                                                                          post="no  no  no  ok  no  no  no",
-        data={"email": "wang@example.org"}, changes="reviews"),
-    Row("review-sign", "/reviews/{review_token}/",                        get="ok  ok  ok  ok  ok  ok  ok",
-                                                                          post="kept ok ok kept ok ok ok",
-        data=SIGNED_OPINION, changes="reviews"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("review-invite", "/demands/x-private/reviews/invite/", data=INVITE_EXPERT, changes="reviews",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("review-sign", "/reviews/{review_token}/", data=SIGNED_OPINION, changes="reviews",
+        get=" ok    ok    ok    ok    ok    ok    ok",
+        post="kept  kept  kept  kept  kept  ok    kept"),
     # Negotiation: the thread of X's public demand with TUM is X's and TUM's; the office reads, never acts.
-    Row("inquiry-list", "/inquiries/",                                    get="no  ok  ok  ok  ok  no  ok"),
-    Row("inquiry-detail", "/inquiries/{inquiry}/",                        get="no  ok  no  ok  no  no  ok"),
-    Row("inquiry-reply", "/inquiries/{inquiry}/reply/",                  post="no  ok  no  ok  no  no  no",
-        data=MESSAGE, changes="messages"),
-    Row("inquiry-propose", "/inquiries/{inquiry}/propose/",              post="no  ok  no  ok  no  no  no",
-        data=PROPOSAL, changes="proposals"),
-    Row("inquiry-status", "/inquiries/{inquiry}/status/",                post="no  ok  no  ok  no  no  no",
-        data={"to": "declined"}, changes="inquiries"),
-    Row("contact-institution", "/demands/x-public/contact/nl-wur/",       get="no  no  no  ok  no  no  no",
-                                                                          post="no  no  no  ok  no  no  no",
-        data=MESSAGE, changes="inquiries"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("inquiry-list", "/inquiries/",
+        get=" no    ok    ok    ok    ok    no    ok"),
+    Row("inquiry-detail", "/inquiries/{inquiry}/",
+        get=" no    ok    no    ok    no    no    ok"),
+    Row("inquiry-reply", "/inquiries/{inquiry}/reply/", data=MESSAGE, changes="messages",
+        post="no    ok    no    ok    no    no    no"),
+    Row("inquiry-propose", "/inquiries/{inquiry}/propose/", data=PROPOSAL, changes="proposals",
+        post="no    ok    no    ok    no    no    no"),
+    Row("inquiry-status", "/inquiries/{inquiry}/status/", data={"to": "declined"}, changes="inquiries",
+        post="no    ok    no    ok    no    no    no"),
+    Row("contact-institution", "/demands/x-public/contact/nl-wur/", data=MESSAGE, changes="inquiries",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
     Row("contact-institution-x-private", "/demands/x-private/contact/de-tum/",
-                                                                          get="no  no  no  ok  no  no  no",
-                                                                          post="no  no  no  ok  no  no  no",
-        data=MESSAGE, changes="inquiries"),
-    Row("express-interest", "/institution/demands/x-registered/interest/", get="no  ok  ok  no  no  no  no",
-                                                                          post="no  ok  ok  no  no  no  no",
-        data=MESSAGE, changes="inquiries"),
+        data=MESSAGE, changes="inquiries",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("express-interest", "/institution/demands/x-registered/interest/", data=MESSAGE, changes="inquiries",
+        get=" no    ok    ok    no    no    no    no",
+        post="no    ok    ok    no    no    no    no"),
     Row("express-interest-x-private", "/institution/demands/x-private/interest/",
-                                                                          get="no  no  no  no  no  no  no",
-                                                                          post="no  no  no  no  no  no  no",
-        data=MESSAGE, changes="inquiries"),
+        data=MESSAGE, changes="inquiries",
+        get=" no    no    no    no    no    no    no",
+        post="no    no    no    no    no    no    no"),
     Row("express-interest-x-draft", "/institution/demands/x-draft/interest/",
-                                                                          get="no  no  no  no  no  no  no",
-                                                                          post="no  no  no  no  no  no  no",
-        data=MESSAGE, changes="inquiries"),
-    Row("reverse-matches", "/institution/demands/",                       get="no  ok  ok  no  no  no  no"),
-    Row("notifications", "/notifications/",                               get="no  ok  ok  ok  ok  ok  ok"),
+        data=MESSAGE, changes="inquiries",
+        get=" no    no    no    no    no    no    no",
+        post="no    no    no    no    no    no    no"),
+    Row("reverse-matches", "/institution/demands/",
+        get=" no    ok    ok    no    no    no    no"),
+    Row("notifications", "/notifications/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
     # Accounts: the dashboard, unit membership (Zhao waits to join X), institution staff and invitations.
-    Row("dashboard", "/dashboard/",                                       get="no  ok  ok  ok  ok  ok  ok"),
-    Row("unit-join", "/unit/join/",                                       get="no  ok  ok  ok  ok  ok  ok"),
-    Row("unit-member-confirm", "/unit/members/{membership}/confirm/",    post="no  no  no  ok  no  no  ok",
-        changes="memberships"),
-    Row("unit-member-decline", "/unit/members/{membership}/decline/",    post="no  no  no  ok  no  no  ok",
-        changes="memberships"),
-    Row("staff-invitations", "/institution/staff/",                       get="no  ok  ok  no  no  no  ok",
-                                                                          post="no  ok  ok  no  no  no  ok",
-        data=INVITE_STAFF, changes="invitations"),
-    Row("staff-remove", "/institution/staff/{staff}/remove/",            post="no  no  no  no  no  no  ok",
-        changes="staff"),
-    Row("staff-invitation-accept", "/invitations/{invitation_token}/",    get="ok  no  no  no  no  ok  no",
-                                                                          post="kept no no no no  ok  no",
-        changes="staff"),
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("dashboard", "/dashboard/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
+    Row("unit-join", "/unit/join/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
+    Row("unit-member-confirm", "/unit/members/{membership}/confirm/", changes="memberships",
+        post="no    no    no    ok    no    no    ok"),
+    Row("unit-member-decline", "/unit/members/{membership}/decline/", changes="memberships",
+        post="no    no    no    ok    no    no    ok"),
+    Row("staff-invitations", "/institution/staff/", data=INVITE_STAFF, changes="invitations",
+        get=" no    ok    ok    no    no    no    ok",
+        post="no    ok    ok    no    no    no    ok"),
+    Row("staff-remove", "/institution/staff/{staff}/remove/", changes="staff",
+        post="no    no    no    no    no    no    ok"),
+    Row("staff-invitation-accept", "/invitations/{invitation_token}/", changes="staff",
+        get=" ok    no    no    no    no    ok    no",
+        post="kept  no    no    no    no    ok    no"),
 ]
 # fmt: on
 
@@ -307,7 +333,10 @@ def cases(rows=ROWS, methods=("GET", "POST"), prefix=PREFIX):
             if line is None:
                 continue
             for role, expected in expectations(line).items():
-                yield pytest.param(row, role, method, expected, prefix, id=f"{row.name}-{role}-{method}")
+                language = "" if prefix == PREFIX else f"-{prefix.strip('/')}"
+                yield pytest.param(
+                    row, role, method, expected, prefix, id=f"{row.name}-{role}-{method}{language}"
+                )
 
 
 def filled(value, world: dict):
@@ -385,36 +414,14 @@ def test_the_matrix_covers_every_url_of_the_issue():
     from portal import account_urls
 
     names = {
-        pattern.name for module in (account_urls, demand_urls, negotiation_urls) for pattern in module.urlpatterns
+        pattern.name
+        for module in (account_urls, demand_urls, negotiation_urls)
+        for pattern in module.urlpatterns
     }
-    covered = {
-        "dashboard": "dashboard",
-        "unit-join": "unit-join",
-        "unit-member-confirm": "unit-member-confirm",
-        "unit-member-decline": "unit-member-decline",
-        "staff-invitations": "staff-invitations",
-        "staff-remove": "staff-remove",
-        "staff-invitation-accept": "staff-invitation-accept",
-        "demand-create": "demand-create",
-        "demand-check": "demand-check",
-        "demand-mine": "demand-mine",
-        "demand-edit": "demand-edit-x-public",
-        "demand-publish": "demand-publish-x-draft",
-        "demand-withdraw": "demand-withdraw-x-public",
-        "review-invite": "review-invite",
-        "review-sign": "review-sign",
-        "inquiry-list": "inquiry-list",
-        "inquiry-detail": "inquiry-detail",
-        "inquiry-reply": "inquiry-reply",
-        "inquiry-propose": "inquiry-propose",
-        "inquiry-status": "inquiry-status",
-        "contact-institution": "contact-institution",
-        "reverse-matches": "reverse-matches",
-        "express-interest": "express-interest",
-        "notifications": "notifications",
-    }
-    assert names == set(covered)
-    assert set(covered.values()) <= {row.name for row in ROWS}
+    rows = {row.name for row in ROWS}
+    # A URL is covered by the row of its name or by rows named after it (one per demand, say).
+    uncovered = {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
+    assert not uncovered
 
 
 # Leaks: what a person may not see never shows in lists, counts, facets, search, dashboards,
@@ -461,7 +468,9 @@ def test_the_boards_text_search_finds_only_what_the_reader_may_see(client, peopl
             assert response.context["paginator"].count == len(found)
             # The search box repeats the query, so a hidden demand shows here only as a result or a link.
             html = response.content.decode()
-            assert not [d for d in ALL - SEES[role] if f'data-demand="{d}"' in html or f"/demands/{d}/" in html]
+            assert not [
+                d for d in ALL - SEES[role] if f'data-demand="{d}"' in html or f"/demands/{d}/" in html
+            ]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -542,9 +551,6 @@ def test_a_demand_page_shows_only_the_readers_threads(client, people, world, rol
     sides = {"xu", "anna", "olivia"}
     assert (THREAD_MESSAGE in html or f"/inquiries/{world['inquiry']}/" in html) == (role in sides)
     assert PROPOSAL_OUTLINE not in html or role in sides
-    # Eve's pending invitation is the unit's and the office's business.
-    html = client.get(f"{PREFIX}/demands/x-registered/").content.decode()
-    assert "eve@example.org" not in html
 
 
 @pytest.mark.parametrize("role", ["anna", "bruno", "xu", "yang", "olivia"])

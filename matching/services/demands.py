@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
@@ -156,6 +157,12 @@ def sign_review(
             raise ReviewRefused(_("This review has been signed already; the link cannot be used again."))
         if member_unit(expert) == review.demand.organizing_unit:
             raise ReviewRefused(_("An expert review must come from outside the organizing unit."))
+        # Like a staff invitation, the link is for the person it was sent to: the signer owns that address.
+        if not EmailAddress.objects.filter(user=expert, email__iexact=review.email, verified=True).exists():
+            raise ReviewRefused(
+                _("This invitation was sent to %(email)s. Sign in with that address to sign the review.")
+                % {"email": review.email}
+            )
         review.expert = expert
         review.name, review.affiliation, review.title, review.opinion = name, affiliation, title, opinion
         review.signed_at = timezone.now()

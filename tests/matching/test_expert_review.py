@@ -106,6 +106,7 @@ def test_the_expert_signs_the_opinion_and_satisfies_the_rule(client, people, dem
     assert "expert-review" in {finding.rule for finding in check(demand.as_record())}
     review = invite(client, people, demand)
     wang = django_user_model.objects.create_user("wang", "wang@example.org", "pw")
+    wang.emailaddress_set.create(email="wang@example.org", verified=True, primary=True)
     client.force_login(wang)
     page = client.get(f"/en/reviews/{review.token}/")
     assert page.status_code == 200
@@ -149,7 +150,7 @@ def test_every_part_of_the_opinion_is_required(client, people, demand):
 
 
 def test_a_used_link_says_so_and_the_signer_sees_the_thanks(client, people, demand):
-    review = invite(client, people, demand)
+    review = invite(client, people, demand, email="eve@example.org")
     client.force_login(people["eve"])
     client.post(f"/en/reviews/{review.token}/", OPINION)
     thanks = client.get(f"/en/reviews/{review.token}/")
@@ -190,3 +191,12 @@ def test_the_review_pages_render_in_both_languages(client, people, demand, prefi
     assert client.get(f"{prefix}/reviews/{review.token}/").status_code == 200
     client.force_login(people["xu"])
     assert client.get(f"{prefix}/demands/{demand.external_id}/reviews/invite/").status_code == 200
+
+
+def test_only_the_invited_address_can_sign_the_review(client, people, demand):
+    review = invite(client, people, demand)
+    client.force_login(people["eve"])  # an expert, but the invitation went to wang@example.org
+    response = client.post(f"/en/reviews/{review.token}/", OPINION)
+    assert response.status_code == 200 and "wang@example.org" in response.content.decode()
+    review.refresh_from_db()
+    assert not review.is_signed
