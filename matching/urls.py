@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("matching.demand_urls")),
     # Inquiries, proposals, notifications, reverse matching.
     path("", include("matching.negotiation_urls")),
+    path("", include("matching.statistics_urls")),
     path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]
