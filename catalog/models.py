@@ -593,3 +593,35 @@ class StaffInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.institution.external_id}"
+
+
+class StatusChange(models.Model):
+    """One decision of the office on an institution's admission: from what, to what, why, by whom, when.
+    The history is kept for the office; the reason is also emailed to the institution's staff."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=InstitutionStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=InstitutionStatus.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [
+            # The office's history of one institution, newest first.
+            models.Index(fields=["institution", "-changed_at"], name="status_change_history_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.external_id}: {self.from_status} → {self.to_status}"

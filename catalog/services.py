@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
-from catalog.models import Institution, InstitutionStaff, StaffInvitation
+from catalog.models import Institution, InstitutionStaff, InstitutionStatus, StaffInvitation, StatusChange
 
 STAFF_GROUP_PREFIX = "Institution staff: "
 # Staff add courses and change their institution's subtree; publishing stays with the office.
@@ -126,3 +126,89 @@ def remove_staff(staff: InstitutionStaff) -> None:
     with transaction.atomic():
         revoke_page_permissions(staff.user, staff.institution)
         staff.delete()
+
+
+def change_institution_status(institution: Institution, to_status: str, reason: str, by) -> StatusChange:
+    """The office admits, suspends or withdraws an institution with a written reason. Saving the institution
+    refreshes the matching index (search.signals) and lets matching mark its open negotiations; the change is
+    kept in the history and the institution's staff are told why by email, in both languages."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write the reason for this decision."), code="reason")
+    if to_status not in InstitutionStatus.values:
+        raise ValidationError(_("Choose a valid status."), code="status")
+    with transaction.atomic():
+        institution = Institution.objects.select_for_update().get(pk=institution.pk)
+        from_status = institution.status
+        if from_status == to_status:
+            raise ValidationError(
+                _("%(name)s is already %(status)s.")
+                % {"name": institution.name, "status": InstitutionStatus(to_status).label},
+                code="unchanged",
+            )
+        institution.status = to_status
+        institution.save(clean=False)
+        _keep_status_in_latest_revision(institution)
+        change = StatusChange.objects.create(
+            institution=institution,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            changed_by=by,
+        )
+        _email_status_change(change)
+    return change
+
+
+def _keep_status_in_latest_revision(institution: Institution) -> None:
+    # The page editor opens the latest revision; without this, publishing it later would bring back the old
+    # status.
+    revision = institution.latest_revision
+    if revision is not None and isinstance(revision.content, dict) and "status" in revision.content:
+        revision.content["status"] = institution.status
+        revision.save(update_fields=["content"])
+
+
+def _email_status_change(change: StatusChange) -> None:
+    """Tell the institution's staff (or, without staff, its contact address) once the transaction commits."""
+    institution = change.institution
+    addresses = list(
+        InstitutionStaff.objects.filter(institution=institution, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not addresses and institution.contact_email:
+        addresses = [institution.contact_email]
+    if not addresses:
+        return
+    subjects, parts = [], []
+    for language, name in (
+        ("zh-hans", institution.name_zh or institution.name_en),
+        ("en", institution.name_en),
+    ):
+        with translation.override(language):
+            status = str(InstitutionStatus(change.to_status).label)
+            subjects.append(_("%(name)s: %(status)s") % {"name": name, "status": status})
+            if change.to_status == InstitutionStatus.ACTIVE:
+                what = _(
+                    "The administering office has admitted %(name)s to the International Training Match "
+                    "portal. The institution appears again in the directory, in search and in the matches."
+                ) % {"name": name}
+            else:
+                what = _(
+                    "The administering office has changed the status of %(name)s to “%(status)s”. Until it "
+                    "is admitted again, the institution does not appear in the directory, in search or in "
+                    "the matches, and its open negotiations are marked."
+                ) % {"name": name, "status": status}
+            why = _("The office's reason:")
+            parts.append(f"{what}\n{why}\n{change.reason}\n")
+    subject = " / ".join(subjects)
+    body = "\n".join(parts)
+    transaction.on_commit(
+        lambda: send_mail(
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200],
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            addresses,
+        )
+    )

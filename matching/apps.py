@@ -7,4 +7,6 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Demand board")
 
     def ready(self):
-        from matching import exchange  # noqa: F401 - registers the demand record type with the catalogue
+        # exchange registers the demand record type with the catalogue; signals mark the negotiations of an
+        # institution that leaves.
+        from matching import exchange, signals  # noqa: F401

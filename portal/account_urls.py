@@ -4,7 +4,7 @@ with their invitations."""
 from django.urls import path
 
 from catalog import views_staff
-from portal import views
+from portal import office_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -14,4 +14,13 @@ urlpatterns = [
     path("institution/staff/", views_staff.institution_staff, name="staff-invitations"),
     path("institution/staff/<int:pk>/remove/", views_staff.remove_staff, name="staff-remove"),
     path("invitations/<str:token>/", views_staff.accept_invitation, name="staff-invitation-accept"),
+]
+
+urlpatterns += [
+    path("office/institutions/", office_views.institutions, name="office-institutions"),
+    path(
+        "office/institutions/<int:pk>/status/",
+        office_views.institution_status,
+        name="office-institution-status",
+    ),
 ]

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from catalog.models import InstitutionStaff, StaffInvitation
+from catalog.models import Institution, InstitutionStaff, StaffInvitation
 from matching.models import (
     Demand,
     ExpertReview,
@@ -168,10 +168,13 @@ def snapshot() -> dict:
         "invitations": sorted(
             StaffInvitation.objects.values_list("pk", "institution_id", "email", "accepted_at")
         ),
+        "institutions": sorted(Institution.objects.values_list("pk", "status")),
     }
 
 
 # What the forms of the matrix send.
+
+SUSPEND = {"to_status": "suspended", "reason": "Repeated complaints about the programme."}
 
 DEMAND_FORM = {
     "title": "EDITED 智能制造与工业4.0培训",
@@ -316,6 +319,14 @@ ROWS = [
     Row("staff-invitation-accept", "/invitations/{invitation_token}/", changes="staff",
         get=" ok    no    no    no    no    ok    no",
         post="kept  no    no    no    no    ok    no"),
+    # Admission and exit: the office alone decides an institution's status.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("office-institutions", "/office/institutions/",
+        get=" no    no    no    no    no    no    ok"),
+    Row("office-institution-status", "/office/institutions/{tum}/status/", data=SUSPEND,
+        changes="institutions",
+        get=" no    no    no    no    no    no    ok",
+        post="no    no    no    no    no    no    ok"),
 ]
 # fmt: on
 

@@ -1,0 +1,51 @@
+"""Matching's side of the catalogue's events: when an institution leaves "active" (suspended or withdrawn),
+its open negotiations are marked and the units concerned are told; re-admitted, the mark is lifted."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from catalog.models import Institution, InstitutionStatus
+from matching.models import Inquiry, InquiryStatus, Side
+from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
+from matching.services.notify import notify
+
+CLOSED = (InquiryStatus.AGREED, InquiryStatus.DECLINED)
+
+
+@receiver(post_save, sender=Institution)
+def institution_status_changed(sender, instance: Institution, created: bool, **kwargs) -> None:
+    if created:
+        return
+    open_threads = Inquiry.objects.filter(institution_id=instance.pk).exclude(status__in=CLOSED)
+    if instance.status == InstitutionStatus.ACTIVE:
+        open_threads.filter(institution_inactive=True).update(institution_inactive=False)
+        return
+    # Only the threads not yet marked: saving a suspended institution again tells nobody twice.
+    newly_marked = list(open_threads.filter(institution_inactive=False).select_related("demand"))
+    if not newly_marked:
+        return
+    Inquiry.objects.filter(pk__in=[inquiry.pk for inquiry in newly_marked]).update(institution_inactive=True)
+    for inquiry in newly_marked:
+        _tell_unit(inquiry, instance)
+
+
+def _tell_unit(inquiry: Inquiry, institution: Institution) -> None:
+    title = inquiry.demand.title
+    title = title if len(title) <= TITLE_SHOWN else f"{title[: TITLE_SHOWN - 1]}…"
+    name_zh = institution.name_zh or institution.name_en
+    state_zh = "已被暂停" if institution.status == InstitutionStatus.SUSPENDED else "已退出平台"
+    state_en = (
+        "has been suspended"
+        if institution.status == InstitutionStatus.SUSPENDED
+        else "has been withdrawn from the portal"
+    )
+    url = inquiry_url(inquiry)
+    for person in people_of(inquiry, Side.UNIT):
+        notify(
+            person,
+            text_zh=f"{name_zh}{state_zh}，关于培训需求「{title}」的洽谈已标记"[:255],
+            text_en=f"{institution.name_en} {state_en}; the negotiation on “{title}” is marked"[:255],
+            url=url,
+        )
