@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.models import Institution, InstitutionStatus, StatusChange
 from catalog.services import change_institution_status
@@ -68,9 +69,10 @@ def searched() -> set[str]:
 
 
 def suspend(client, institution, reason=REASON, status="suspended"):
-    return client.post(
-        reverse("office-institution-status", args=[institution.pk]), {"to_status": status, "reason": reason}
-    )
+    """The office's form, posted on the English site (the tests read its English messages)."""
+    with translation.override("en"):
+        url = reverse("office-institution-status", args=[institution.pk])
+    return client.post(url, {"to_status": status, "reason": reason})
 
 
 def test_suspending_with_a_reason_records_history_and_emails_staff(
