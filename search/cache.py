@@ -7,9 +7,17 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.db import connection
+
 from search.models import IndexVersion
 
 T = TypeVar("T")
+
+
+def in_transaction() -> bool:
+    """Inside a transaction a process may read what it has not committed and may yet roll back; what it
+    reads there is never kept for later."""
+    return connection.in_atomic_block
 
 
 def until_index_changes(loader: Callable[[], T]) -> Callable[[], T]:
@@ -19,11 +27,13 @@ def until_index_changes(loader: Callable[[], T]) -> Callable[[], T]:
 
     @functools.wraps(loader)
     def load() -> T:
-        version = IndexVersion.current()
+        if in_transaction():
+            return loader()
+        state = IndexVersion.state()
         with lock:
-            if memory.get("version") != version:
+            if memory.get("state") != state:
                 memory["value"] = loader()
-                memory["version"] = version
+                memory["state"] = state
             return memory["value"]  # type: ignore[return-value]
 
     load.forget = memory.clear  # type: ignore[attr-defined]

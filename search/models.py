@@ -3,6 +3,8 @@ that tells every process when to reload what it holds in memory."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import F
 
@@ -39,23 +41,31 @@ class InstitutionProfile(models.Model):
 
 
 class IndexVersion(models.Model):
-    """A single counter, bumped by every change that affects rankings."""
+    """A single counter, bumped by every change that affects rankings, with a random stamp per bump: a
+    number can come back (a rolled-back change, a flushed database), a stamp cannot, so a process
+    holding a copy of the index compares both."""
 
     version = models.PositiveBigIntegerField(default=0)
+    stamp = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"index version {self.version}"
 
     @classmethod
     def current(cls) -> int:
-        row = cls.objects.filter(pk=1).values_list("version", flat=True).first()
-        return row or 0
+        return cls.state()[0]
+
+    @classmethod
+    def state(cls) -> tuple[int, str]:
+        row = cls.objects.filter(pk=1).values_list("version", "stamp").first()
+        return row or (0, "")
 
     @classmethod
     def bump(cls) -> int:
         """Move the version on and return it; the row stays locked until the transaction ends."""
-        if not cls.objects.filter(pk=1).update(version=F("version") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+        stamp = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(version=F("version") + 1, stamp=stamp):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp})
         return cls.current()
 
 

@@ -8,6 +8,7 @@ import threading
 import numpy as np
 
 from search.analysis import idf
+from search.cache import in_transaction
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import country_strengths
 from search.scoring import (
@@ -46,6 +47,7 @@ class EmbeddedIndex:
         self.fields: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # code → (rows, specialty weights)
         self.tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word → (rows, counts)
         self.loaded_through = 0  # the index version of the newest profile this index holds
+        self.stamp = ""  # the version's stamp when this copy was made
 
     @property
     def size(self) -> int:
@@ -186,14 +188,18 @@ PATCH_ALWAYS = 50
 
 
 def current_index() -> EmbeddedIndex:
-    """The in-memory index, brought up to date when another save has moved the version."""
+    """The in-memory index, brought up to date when another save has moved the version: patched when the
+    version only moved on, loaded again when it went back (a rollback, a flushed database)."""
     global _cached
-    version = IndexVersion.current()
+    version, stamp = IndexVersion.state()
+    if in_transaction():
+        return load_index(version)
     with _lock:
-        if _cached is None:
+        if _cached is None or version <= _cached.version and stamp != _cached.stamp:
             _cached = load_index(version)
-        elif _cached.version != version:
+        elif version > _cached.version:
             _cached = refresh_index(_cached, version)
+        _cached.stamp = stamp
         return _cached
 
 

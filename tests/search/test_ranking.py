@@ -135,8 +135,7 @@ def test_the_patched_index_ranks_like_a_freshly_loaded_one(small_catalogue):
     from search.models import IndexVersion
 
     demand = {"title": "robotics and smart farming", "fields": ["intelligent-manufacturing"]}
-    rank(demand)  # the process now holds an index
-    held = embedded.current_index()
+    held = embedded.load_index(IndexVersion.current())
     wur = Institution.objects.get(external_id="nl-wur")
     wur.description_en = "Robotics for greenhouses and smart farming."
     wur.save()
@@ -144,7 +143,7 @@ def test_the_patched_index_ranks_like_a_freshly_loaded_one(small_catalogue):
     tum = Institution.objects.get(external_id="de-tum")
     tum.status = "suspended"
     tum.save()
-    patched = embedded.current_index()
+    patched = embedded.refresh_index(held, IndexVersion.current())
     assert patched is held  # patched in place, not loaded again
     fresh = embedded.load_index(IndexVersion.current())
     for index in (patched, fresh):
