@@ -1,4 +1,5 @@
-"""The work between units and institutions, by sub-domain: demands, negotiation, notifications."""
+"""The work between units and institutions, by sub-domain: demands, negotiation, notifications,
+training groups."""
 
 from matching.models.demands import (
     Demand,
@@ -14,8 +15,10 @@ from matching.models.demands import (
 )
 from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
 from matching.models.notifications import Notification
+from matching.models.training import EVALUATION_WINDOW, LogEntry, TrainingGroup
 
 __all__ = [
+    "EVALUATION_WINDOW",
     "Demand",
     "DemandCategory",
     "DemandQuerySet",
@@ -25,11 +28,13 @@ __all__ = [
     "InquiryEvent",
     "InquiryMessage",
     "InquiryStatus",
+    "LogEntry",
     "Notification",
     "OrganizerLevel",
     "OrganizingUnit",
     "Proposal",
     "Side",
+    "TrainingGroup",
     "UnitMembership",
     "Visibility",
     "member_unit",

@@ -1,0 +1,82 @@
+"""Training groups (培训团组): what an agreed inquiry becomes once the unit sends people abroad — the group,
+its training log and the two evaluation links handed out as QR codes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from catalog.models import new_token
+from matching.models.negotiation import Inquiry, Side
+
+# How long after the group's end date the evaluations stay sealed if one side never answers.
+EVALUATION_WINDOW = datetime.timedelta(days=30)
+
+
+class TrainingGroup(models.Model):
+    """The group a unit sends on an agreed inquiry, with a token per evaluating side: `unit_token` lets the
+    group rate the institution, `institution_token` lets the institution rate the group."""
+
+    inquiry = models.OneToOneField(Inquiry, on_delete=models.CASCADE, related_name="training_group")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    cities = models.CharField(pgettext_lazy("proposal", "cities"), max_length=255)
+    participants = models.PositiveIntegerField(_("participants"), validators=[MinValueValidator(1)])
+    leader_name = models.CharField(_("group leader"), max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    institution_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    unit_submitted_at = models.DateTimeField(null=True, blank=True)
+    institution_submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("training group")
+        verbose_name_plural = _("training groups")
+
+    def __str__(self) -> str:
+        return f"{self.inquiry} ({self.start_date:%Y-%m-%d})"
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def is_sealed(self, today: datetime.date | None = None) -> bool:
+        """Neither side sees the other's evaluation until both have submitted or the window has closed."""
+        if self.unit_submitted_at and self.institution_submitted_at:
+            return False
+        today = today or timezone.localdate()
+        return today <= self.end_date + EVALUATION_WINDOW
+
+
+class LogEntry(models.Model):
+    """One day's line in a group's training log (培训日志)."""
+
+    group = models.ForeignKey(TrainingGroup, on_delete=models.CASCADE, related_name="log_entries")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255)
+    content = models.TextField(_("content"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)])
+    notes = models.TextField(_("notes"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    side = models.CharField(max_length=20, choices=Side.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at", "pk"]
+        verbose_name = _("log entry")
+        verbose_name_plural = _("log entries")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.place}"

@@ -1,0 +1,206 @@
+"""Training groups: opened by the unit from an agreed inquiry, with a log both sides can write and export,
+and a two-way evaluation behind QR-code links that stays sealed until both sides have answered."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Evaluation
+from matching.models import InquiryStatus, TrainingGroup
+from matching.services.negotiation import move_status, post_message, propose
+from matching.services.training import (
+    TrainingRefused,
+    add_log_entry,
+    open_training_group,
+    submit_evaluation,
+    visible_evaluations,
+)
+from search.ranking import rank
+from tests.factories import activate_totp
+from tests.matching.test_negotiation import demand, terms, thread  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+UNIT_SCORES = {"curriculum": 5, "teaching": 4, "organisation": 5, "logistics": 4, "usefulness": 5}
+INSTITUTION_SCORES = {"attendance": 5, "preparation": 4, "engagement": 3}
+
+
+@pytest.fixture
+def people(people):
+    activate_totp(people["olivia"])
+    return people
+
+
+@pytest.fixture
+def agreed(thread, people):  # noqa: F811
+    """TUM proposed a programme and Xu's unit marked the inquiry agreed."""
+    post_message(thread, by=people["anna"], text="Gerne.")
+    propose(thread, by=people["anna"], **terms())
+    return move_status(thread, InquiryStatus.AGREED, by=people["xu"])
+
+
+def group_terms(**extra) -> dict:
+    start = timezone.localdate() - datetime.timedelta(days=20)
+    values = {
+        "start_date": start,
+        "end_date": start + datetime.timedelta(days=13),
+        "cities": "Munich",
+        "participants": 12,
+        "leader_name": "王组长",
+    }
+    return {**values, **extra}
+
+
+@pytest.fixture
+def group(agreed, people):
+    return open_training_group(agreed, by=people["xu"], **group_terms())
+
+
+def test_a_group_opens_only_from_an_agreed_inquiry(thread, people):  # noqa: F811
+    with pytest.raises(TrainingRefused):
+        open_training_group(thread, by=people["xu"], **group_terms())
+    assert not TrainingGroup.objects.exists()
+
+
+def test_only_the_unit_opens_the_group(agreed, people):
+    with pytest.raises(TrainingRefused):
+        open_training_group(agreed, by=people["anna"], **group_terms())
+
+
+def test_the_unit_opens_the_group_from_the_inquiry_page(agreed, people, client):
+    client.force_login(people["xu"])
+    page = client.get(f"/en/inquiries/{agreed.pk}/").text
+    assert "data-open-training-group" in page
+    response = client.post(
+        f"/en/inquiries/{agreed.pk}/training-group/",
+        {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in group_terms().items()},
+    )
+    group = TrainingGroup.objects.get(inquiry=agreed)
+    assert response.status_code == 302 and response["Location"].endswith(f"/training-groups/{group.pk}/")
+    assert group.created_by == people["xu"] and group.unit_token != group.institution_token
+
+
+def test_institution_cannot_open_the_group_page(agreed, people, client):
+    client.force_login(people["anna"])
+    assert client.get(f"/en/inquiries/{agreed.pk}/training-group/").status_code == 403
+
+
+def test_log_entries_are_added_by_both_sides_shown_by_date_and_exported(group, people, client):
+    day = group.start_date
+    add_log_entry(
+        group,
+        by=people["xu"],
+        date=day + datetime.timedelta(days=1),
+        place="Garching",
+        content="Robotics lab",
+        hours=6,
+    )
+    client.force_login(people["anna"])
+    response = client.post(
+        f"/en/training-groups/{group.pk}/log/",
+        {"date": day.isoformat(), "place": "München", "content": "Welcome, 工业4.0 overview", "hours": "3.5"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/en/training-groups/{group.pk}/").text
+    assert page.index("München") < page.index("Garching")
+    export = client.get(f"/en/training-groups/{group.pk}/log.csv")
+    assert export["Content-Type"].startswith("text/csv")
+    body = export.content.decode("utf-8-sig")
+    assert "工业4.0" in body and "Robotics lab" in body
+    assert body.index("München") < body.index("Garching")
+
+
+def test_the_office_reads_but_does_not_write_the_log(group, people, client):
+    client.force_login(people["olivia"])
+    assert client.get(f"/en/training-groups/{group.pk}/").status_code == 200
+    response = client.post(
+        f"/en/training-groups/{group.pk}/log/",
+        {"date": group.start_date.isoformat(), "place": "x", "content": "y", "hours": "1"},
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["yang", "bruno"])
+def test_other_units_and_institutions_get_404(group, people, client, name):
+    client.force_login(people[name])
+    for path in ("", "log.csv", "qr/"):
+        assert client.get(f"/en/training-groups/{group.pk}/{path}").status_code == 404
+
+
+def test_qr_page_shows_both_links_as_inline_svg(group, people, client):
+    client.force_login(people["xu"])
+    page = client.get(f"/zh-hans/training-groups/{group.pk}/qr/").text
+    assert page.count("<svg") == 2
+    assert group.unit_token in page and group.institution_token in page
+
+
+def test_wrong_token_is_404(client):
+    assert client.get("/en/evaluate/not-a-token/").status_code == 404
+
+
+def test_each_side_submits_once_through_the_form(group, client):
+    url = f"/en/evaluate/{group.institution_token}/"
+    assert 'name="engagement"' in client.get(url).text
+    response = client.post(url, {**INSTITUTION_SCORES, "comment": "Well prepared."})
+    assert "data-thanks" in response.text
+    assert "data-used" in client.get(url).text
+    assert "data-used" in client.post(url, {**INSTITUTION_SCORES}).text
+    assert Evaluation.objects.filter(external_id=f"ev-{group.pk}-institution").count() == 1
+    with pytest.raises(TrainingRefused):
+        submit_evaluation(group.institution_token, INSTITUTION_SCORES)
+
+
+def test_a_score_out_of_range_is_a_form_error(group, client):
+    response = client.post(f"/en/evaluate/{group.unit_token}/", {**UNIT_SCORES, "teaching": 7})
+    assert response.status_code == 400
+    assert not Evaluation.objects.filter(external_id__startswith=f"ev-{group.pk}-").exists()
+
+
+def test_the_units_evaluation_becomes_a_catalogue_evaluation(group, small_catalogue):
+    evaluation = submit_evaluation(group.unit_token, UNIT_SCORES, "Excellent labs.")
+    assert evaluation.external_id == f"ev-{group.pk}-unit"
+    assert evaluation.direction == "unit_to_institution"
+    assert evaluation.institution == small_catalogue["tum"]
+    assert evaluation.overall == pytest.approx(4.6)
+    assert evaluation.group_size == 12 and evaluation.days == 14
+    other = submit_evaluation(group.institution_token, INSTITUTION_SCORES)
+    assert other.direction == "institution_to_unit" and other.external_id == f"ev-{group.pk}-institution"
+
+
+def test_evaluations_are_sealed_until_both_have_submitted(group, people, client):
+    submit_evaluation(group.unit_token, UNIT_SCORES, "Excellent labs.")
+    group.refresh_from_db()
+    assert visible_evaluations(group, people["xu"])["unit"] is not None
+    assert visible_evaluations(group, people["anna"])["unit"] is None
+    assert visible_evaluations(group, people["olivia"])["unit"] is None
+    client.force_login(people["anna"])
+    page = client.get(f"/en/training-groups/{group.pk}/").text
+    assert "data-sealed" in page and "Excellent labs." not in page
+
+    submit_evaluation(group.institution_token, INSTITUTION_SCORES, "Keen group.")
+    page = client.get(f"/en/training-groups/{group.pk}/").text
+    assert "data-sealed" not in page and "Excellent labs." in page and "Keen group." in page
+
+
+def test_the_seal_lifts_30_days_after_the_end_date(group, people):
+    submit_evaluation(group.unit_token, UNIT_SCORES, "Excellent labs.")
+    group.refresh_from_db()
+    assert group.is_sealed()
+    group.end_date = timezone.localdate() - datetime.timedelta(days=31)
+    group.start_date = group.end_date - datetime.timedelta(days=13)
+    group.save()
+    assert not group.is_sealed()
+    assert visible_evaluations(group, people["anna"])["unit"].comment == "Excellent labs."
+
+
+def test_a_poor_evaluation_lowers_the_institutions_quality_signal(group, demand):  # noqa: F811
+    def quality() -> float:
+        match = next(m for m in rank(demand.as_record(), top=5) if m.institution == "de-tum")
+        return match.signals["quality"]
+
+    before = quality()
+    submit_evaluation(group.unit_token, {name: 1 for name in UNIT_SCORES}, "Disappointing.")
+    assert quality() < before
