@@ -12,5 +12,7 @@ urlpatterns = [
     # Inquiries, proposals, notifications, reverse matching.
     path("", include("matching.negotiation_urls")),
     path("", include("matching.statistics_urls")),
+    path("", include("matching.training_urls")),
+    path("", include("matching.outcome_urls")),
     path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]

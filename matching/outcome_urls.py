@@ -1,0 +1,12 @@
+"""URLs for training outcomes and the application draft of an agreed inquiry (names in `matching`)."""
+
+from django.urls import path
+
+from matching.views import application, outcomes
+
+urlpatterns = [
+    path("outcomes/submit/", outcomes.outcome_submit, name="outcome-submit"),
+    path("outcomes/mine/", outcomes.outcome_list, name="outcome-list"),
+    path("inquiries/<int:pk>/application/", application.application_draft, name="application-draft"),
+    path("inquiries/<int:pk>/application.docx", application.application_docx, name="application-docx"),
+]
