@@ -108,6 +108,13 @@ def application_sections(
             (_("Opinion"), review.opinion),
             (_("Signed"), f"{review.signed_at:%Y-%m-%d}"),
         ]
+    elif demand.expert_review:
+        # A review given with the demand itself (the exchange format's `expert_review`).
+        given = demand.expert_review
+        expert = ", ".join(
+            given.get(key) or "" for key in ("expert", "title", "affiliation") if given.get(key)
+        )
+        opinion = [(_("Expert"), expert), (_("Opinion"), given.get("opinion") or "")]
     else:
         opinion = [(_("Opinion"), _("No signed expert review yet."))]
     sections.append(Section(_("Expert review"), opinion))

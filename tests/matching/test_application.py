@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matching.models import ExpertReview, Side
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
@@ -97,3 +97,20 @@ def test_agreed_inquiry_page_links_the_draft_and_the_outcome_form(client, people
     client.force_login(people["anna"])
     page = client.get(f"/en/inquiries/{agreed.pk}/").text
     assert f"/en/inquiries/{agreed.pk}/application/" in page and "/outcomes/submit/" not in page
+
+
+def test_a_review_given_with_the_demand_fills_the_draft(client, people, agreed):
+    from matching.views.application import application_sections
+
+    demand = agreed.demand
+    demand.expert_review = {
+        "opinion": "同意申报。",
+        "expert": "周立新",
+        "affiliation": "东南大学",
+        "title": "教授",
+    }
+    demand.save()
+    with translation.override("en"):
+        sections = application_sections(demand, None, None, agreed)
+        review = {str(label): value for label, value in sections[-1].rows}
+    assert review == {"Expert": "周立新, 教授, 东南大学", "Opinion": "同意申报。"}
