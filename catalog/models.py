@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable, Page, PageManager
 
 from catalog.fields import WordListField
@@ -625,3 +626,25 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution.external_id}: {self.from_status} → {self.to_status}"
+
+
+@register_setting(icon="warning")
+class QualityWatch(BaseGenericSetting):
+    """Where the office draws the line: institutions whose recent mean rating falls below the threshold
+    are listed for its attention (admission and exit by quality)."""
+
+    threshold = models.FloatField(
+        _("threshold"),
+        default=3.5,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Mean overall rating (1–5) below which an institution is listed."),
+    )
+    recent_years = models.PositiveSmallIntegerField(
+        _("recent years"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Only evaluations of the last this many years count."),
+    )
+
+    class Meta:
+        verbose_name = _("quality watch")

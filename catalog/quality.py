@@ -95,3 +95,25 @@ def quality_record(evaluations) -> QualityRecord:
         )
         point.y = _y(point.mean)
     return record
+
+
+def institutions_below(threshold: float, since) -> list[dict]:
+    """Institutions whose mean overall rating by organizing units since `since` is below `threshold`,
+    worst first, with that mean and how many evaluations it rests on."""
+    from django.db.models import Avg, Count
+
+    from catalog.models import Evaluation, EvaluationDirection, Institution
+
+    rows = (
+        Evaluation.objects.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION, date__gte=since)
+        .values("institution")
+        .annotate(mean=Avg("overall"), count=Count("id"))
+        .filter(mean__lt=threshold)
+        .order_by("mean", "institution")
+    )
+    rows = list(rows)
+    pages = Institution.objects.select_related("country").in_bulk([row["institution"] for row in rows])
+    return [
+        {"institution": pages[row["institution"]], "mean": round(row["mean"], 2), "count": row["count"]}
+        for row in rows
+    ]

@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("office/institutions/", office_views.institutions, name="office-institutions"),
+    path("office/quality/", office_views.quality_watch, name="office-quality"),
     path(
         "office/institutions/<int:pk>/status/",
         office_views.institution_status,

@@ -1,7 +1,10 @@
 """The office's admission and exit of institutions: a list with a status filter and search, each with a form
-to admit, suspend or withdraw with a written reason, and the history of these decisions."""
+to admit, suspend or withdraw with a written reason, the history of these decisions, and the institutions
+whose recent quality falls below the threshold the office sets."""
 
 from __future__ import annotations
+
+import datetime
 
 import django_filters
 from django import forms
@@ -13,11 +16,13 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from catalog.models import Institution, InstitutionStatus, StatusChange
+from catalog.models import Institution, InstitutionStatus, QualityWatch, StatusChange
+from catalog.quality import institutions_below
 from catalog.roles import is_office
 from catalog.services import change_institution_status
 
@@ -131,4 +136,31 @@ def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
             "history": institution.status_changes.all(),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+class QualityWatchForm(forms.ModelForm):
+    class Meta:
+        model = QualityWatch
+        fields = ["threshold", "recent_years"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quality_watch(request: HttpRequest) -> HttpResponse:
+    """Institutions whose recent mean rating is below the threshold the office sets here."""
+    if not is_office(request.user):
+        raise PermissionDenied
+    setting = QualityWatch.load(request_or_site=request)
+    form = QualityWatchForm(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The threshold is saved."))
+        return redirect("office-quality")
+    since = timezone.localdate() - datetime.timedelta(days=round(365.25 * setting.recent_years))
+    below = institutions_below(setting.threshold, since)
+    return render(
+        request,
+        "portal/office_quality.html",
+        {"form": form, "below": below, "since": since, "setting": setting},
     )

@@ -323,6 +323,8 @@ ROWS = [
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("office-institutions", "/office/institutions/",
         get=" no    no    no    no    no    no    ok"),
+    Row("office-quality", "/office/quality/",
+        get=" no    no    no    no    no    no    ok"),
     Row("office-institution-status", "/office/institutions/{tum}/status/", data=SUSPEND,
         changes="institutions",
         get=" no    no    no    no    no    no    ok",
