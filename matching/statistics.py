@@ -62,35 +62,34 @@ def _mean(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def demands_by_field() -> Table:
+def _published_demands_per(model) -> list[list]:
+    """[name in the reader's language, published demands] for each field or country that has any."""
     counted = (
-        Field.objects.annotate(n=Count("demands", filter=Q(demands__status=DemandStatus.PUBLISHED)))
+        model.objects.annotate(n=Count("demands", filter=Q(demands__status=DemandStatus.PUBLISHED)))
         .filter(n__gt=0)
         .order_by("-n", "code")
         .values_list("name_zh", "name_en", "n")
     )
+    return [[pick_language(zh, en), n] for zh, en, n in counted]
+
+
+def demands_by_field() -> Table:
     return Table(
         name="demands-by-field",
         title=_("Demands by field"),
         description=_("Published training demands per field; a demand in two fields counts in both."),
         columns=[_("Field"), _("Published demands")],
-        rows=[[pick_language(zh, en), n] for zh, en, n in counted],
+        rows=_published_demands_per(Field),
     )
 
 
 def demands_by_destination() -> Table:
-    counted = (
-        Country.objects.annotate(n=Count("demands", filter=Q(demands__status=DemandStatus.PUBLISHED)))
-        .filter(n__gt=0)
-        .order_by("-n", "code")
-        .values_list("name_zh", "name_en", "n")
-    )
     return Table(
         name="demands-by-destination",
         title=_("Demands by destination"),
         description=_("Published training demands per destination country; a demand may name several."),
         columns=[_("Country"), _("Published demands")],
-        rows=[[pick_language(zh, en), n] for zh, en, n in counted],
+        rows=_published_demands_per(Country),
     )
 
 

@@ -6,6 +6,7 @@ form (the form the writer prints), so "unchanged" is a plain comparison of two c
 
 from __future__ import annotations
 
+import abc
 import copy
 import datetime
 import math
@@ -295,19 +296,20 @@ class Ref(Key):
         setattr(obj, self.attname, ctx.pks(self.target)[value] if value is not None else None)
 
 
-class Relation(Key):
-    """A key kept in rows of its own (many-to-many, weighted children), written after its owner."""
+class Relation(Key, abc.ABC):
+    """A key kept in rows of its own (many-to-many, weighted children), written after its owner.
+    Each kind of relation says how its rows are read (`load`) and written (`replace`)."""
 
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
         pass  # saved by replace() once the owner has its primary key
 
+    @abc.abstractmethod
     def load(self, model, owners: list[int] | None = None) -> dict[int, Any]:
         """The canonical value of every owner (or of these owners) that has one, by owner pk."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def replace(self, model, values: dict[int, Any], ctx: Any, *, stale: list[int]) -> None:
         """Make the rows of these owners (pk → canonical value) the given values; `stale` owners had rows."""
-        raise NotImplementedError
 
 
 class RefList(Relation):
