@@ -457,7 +457,11 @@ class OutcomeIndexPage(BilingualIndexPage):
         from catalog.filters import OutcomeFilter
 
         context = super().get_context(request, *args, **kwargs)
-        outcomes = Outcome.objects.public().select_related("country").prefetch_related("fields")
+        outcomes = (
+            Outcome.objects.public()
+            .select_related("country")
+            .prefetch_related("fields", "images__image__renditions")
+        )
         showcase = OutcomeFilter(request.GET, queryset=outcomes, request=request)
         context["filter"] = showcase
         context["page_obj"] = self.paginate(request, showcase.qs)
@@ -506,6 +510,8 @@ class Outcome(Page):
         FieldPanel("summary_zh"),
         FieldPanel("summary_en"),
         FieldRowPanel([FieldPanel("economic_benefit"), FieldPanel("social_benefit")]),
+        InlinePanel("images", heading=_("Images"), label=_("image")),
+        InlinePanel("documents", heading=_("Documents"), label=_("document")),
     ]
     settings_panels = Page.settings_panels + [FieldPanel("external_id")]
 
@@ -516,6 +522,12 @@ class Outcome(Page):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def cover(self) -> OutcomeImage | None:
+        """The first image, shown on the outcome's card in the showcase."""
+        images = self.images.all()
+        return images[0] if images else None
+
     def full_clean(self, *args, **kwargs):
         self.title = self.title_zh or self.title_en
         if not self.slug:
@@ -525,6 +537,37 @@ class Outcome(Page):
     def save(self, *args, **kwargs):
         self.title = self.title_zh or self.title_en
         super().save(*args, **kwargs)
+
+
+class OutcomeImage(Orderable):
+    """A picture from the training or of what it changed at home, shown in the outcome's gallery."""
+
+    outcome = ParentalKey(Outcome, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("outcome image")
+        verbose_name_plural = _("outcome images")
+
+
+class OutcomeDocument(Orderable):
+    """A report, a presentation or a data sheet behind the outcome, offered for download."""
+
+    outcome = ParentalKey(Outcome, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
 
 
 class EvaluationDirection(models.TextChoices):

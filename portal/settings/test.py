@@ -1,5 +1,8 @@
 """Tests: fast hashing, in-memory cache and mail, plain static files."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +14,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ELASTICSEARCH_INDEX_PREFIX = "test_portal"
 WHITENOISE_AUTOREFRESH = True
+# Uploads made by tests stay out of the checkout.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"

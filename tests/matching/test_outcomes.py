@@ -3,12 +3,22 @@ once an office reviewer approves it, then in the showcase and on the institution
 
 from __future__ import annotations
 
+import datetime
+import io
+
+import PIL.Image
 import pytest
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from catalog.models import Outcome, OutcomeIndexPage
 from matching.models import Side
+from matching.outcome_forms import MAX_IMAGES
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
+from matching.services.outcomes import pending_documents, pending_images, store_uploads
 from tests.factories import activate_totp
 from tests.matching.test_negotiation import make_demand, terms
 
@@ -121,3 +131,115 @@ def test_a_unit_sees_only_its_own_outcomes(client, people, agreed, small_catalog
     client.post("/en/outcomes/submit/", outcome_post(small_catalogue))
     client.force_login(people["yang"])
     assert "Robot line retrofit" not in client.get("/en/outcomes/mine/").text
+
+
+def png(name: str = "line.png", size: tuple[int, int] = (64, 40)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", size, (30, 120, 200)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf(name: str = "report.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% outcome report\n", content_type="application/pdf")
+
+
+def test_images_and_documents_go_with_the_outcome_to_review_and_to_the_public_page(
+    client, people, small_catalogue, django_capture_on_commit_callbacks
+):
+    client.force_login(people["xu"])
+    post = outcome_post(small_catalogue, images=[png("line.png"), png("team.png")], documents=[pdf()])
+    assert client.post("/en/outcomes/submit/", post).status_code == 302
+
+    outcome = Outcome.objects.get(title_en="Robot line retrofit")
+    assert [item.image.title for item in outcome.images.all()] == ["line.png", "team.png"]
+    assert [item.document.title for item in outcome.documents.all()] == ["report.pdf"]
+    # The office reviews the revision, so the attachments must be in it.
+    revision = outcome.latest_revision.as_object()
+    assert [item.image.title for item in revision.images.all()] == ["line.png", "team.png"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(outcome, people["olivia"])
+    client.logout()
+    page = client.get(outcome.url_path.replace("/home", "/en", 1))
+    assert page.status_code == 200
+    assert page.text.count('class="gallery"') == 1 and page.text.count("<figure>") == 2
+    assert "download>report.pdf</a>" in page.text and "PDF" in page.text
+    card = client.get("/en/outcomes/").text
+    assert 'class="card-cover"' in card
+
+
+def test_files_that_pass_are_kept_when_another_field_fails(client, people, small_catalogue):
+    client.force_login(people["xu"])
+    first = client.post(
+        "/en/outcomes/submit/", outcome_post(small_catalogue, title_en="", images=[png()], documents=[pdf()])
+    )
+    assert first.status_code == 400
+    form = first.context["form"]
+    kept_image = form["kept_images"].value()
+    kept_document = form["kept_documents"].value()
+    assert len(kept_image) == 1 and len(kept_document) == 1
+    assert 'name="kept_images"' in first.text and "checked" in first.text and "line.png" in first.text
+
+    # The person fixes the title; the ticked uploads come back with the form.
+    second = client.post(
+        "/en/outcomes/submit/",
+        outcome_post(small_catalogue, kept_images=kept_image, kept_documents=kept_document),
+    )
+    assert second.status_code == 302
+    outcome = Outcome.objects.get()
+    assert [item.image.title for item in outcome.images.all()] == ["line.png"]
+    assert [item.document.title for item in outcome.documents.all()] == ["report.pdf"]
+
+
+def test_a_bad_file_is_named_in_the_readers_language_and_the_good_one_kept(client, people, small_catalogue):
+    client.force_login(people["xu"])
+    fake = SimpleUploadedFile("photo.png", b"not an image at all", content_type="image/png")
+    response = client.post(
+        "/zh-hans/outcomes/submit/",
+        outcome_post(small_catalogue, images=[png("good.png"), fake], documents=[pdf("slides.exe")]),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["images"][0].startswith("photo.png: ")
+    with translation.override("zh-hans"):
+        unsupported = gettext("Not a supported document type. Supported types: %(types)s.")
+    assert errors["documents"][0].startswith("slides.exe: " + unsupported.split("%")[0])
+    assert [image.title for image in pending_images(people["xu"])] == ["good.png"]
+    assert not Outcome.objects.exists()
+
+
+def test_unticked_uploads_stay_out_and_others_uploads_cannot_be_claimed(client, people, small_catalogue):
+    theirs = store_uploads(people["yang"], [png("theirs.png")], []).images[0]
+    mine = store_uploads(people["xu"], [png("mine.png")], []).images[0]
+    client.force_login(people["xu"])
+    claimed = client.post("/en/outcomes/submit/", outcome_post(small_catalogue, kept_images=[str(theirs.pk)]))
+    assert claimed.status_code == 400 and "kept_images" in claimed.context["form"].errors
+    assert not Outcome.objects.exists()
+
+    assert client.post("/en/outcomes/submit/", outcome_post(small_catalogue)).status_code == 302
+    assert not Outcome.objects.get().images.exists()
+    # Left unticked, it stays the person's to attach to a later outcome.
+    assert list(pending_images(people["xu"])) == [mine]
+    assert list(pending_images(people["yang"])) == [theirs]
+
+
+def test_at_most_eight_images(client, people, small_catalogue):
+    client.force_login(people["xu"])
+    images = [png(f"p{number}.png") for number in range(MAX_IMAGES + 1)]
+    response = client.post("/en/outcomes/submit/", outcome_post(small_catalogue, images=images))
+    assert response.status_code == 400
+    assert "At most 8 files; there are 9." in response.context["form"].errors["images"][0]
+    assert not Outcome.objects.exists()
+
+
+def test_uploads_no_outcome_took_within_a_day_are_forgotten(people):
+    abandoned = store_uploads(people["xu"], [png("old.png")], [pdf("old.pdf")])
+    get_image_model().objects.filter(pk=abandoned.images[0].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    get_document_model().objects.filter(pk=abandoned.documents[0].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    fresh = store_uploads(people["xu"], [png("new.png")], [])
+    assert list(pending_images(people["xu"])) == [fresh.images[0]]
+    assert not pending_documents(people["xu"]).exists()

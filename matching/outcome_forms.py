@@ -1,0 +1,189 @@
+"""The form a unit fills after a training to report its outcome, with optional images and documents.
+
+Files that pass their checks are kept (as Wagtail images and documents) when another field fails, and shown
+ticked when the form comes back, because a browser never sends a chosen file twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.images.fields import WagtailImageField
+
+from catalog.models import Country, Field, Institution
+from matching.services.outcomes import pending_documents, pending_images, store_uploads
+
+MAX_IMAGES = 8
+MAX_DOCUMENTS = 5
+DOCUMENT_EXTENSIONS = ("pdf", "docx", "pptx", "xlsx", "odt")
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the form, so that one bad file names itself."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [upload for upload in files if upload]
+
+
+class KeptUploadsField(forms.ModelMultipleChoiceField):
+    """Uploads kept from an earlier try, ticked; untick one to leave it out."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
+def check_image(upload: UploadedFile) -> None:
+    """Wagtail's own checks: a real image in a supported format, within the size and pixel limits."""
+    WagtailImageField().clean(upload)
+
+
+def check_document(upload: UploadedFile) -> None:
+    extension = Path(upload.name).suffix.lower().lstrip(".")
+    if extension not in DOCUMENT_EXTENSIONS:
+        raise forms.ValidationError(
+            _("Not a supported document type. Supported types: %(types)s.")
+            % {"types": ", ".join(DOCUMENT_EXTENSIONS).upper()}
+        )
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError(
+            _("This file is too big (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_DOCUMENT_BYTES)}
+        )
+    if upload.size == 0:
+        raise forms.ValidationError(_("This file is empty."))
+
+
+class OutcomeForm(forms.Form):
+    """What a unit reports after a training, in both languages, with pictures and documents if it has them."""
+
+    title_zh = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=255)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=255)
+    summary_zh = forms.CharField(label=gettext_lazy("Summary (Chinese)"), widget=forms.Textarea)
+    summary_en = forms.CharField(label=gettext_lazy("Summary (English)"), widget=forms.Textarea)
+    economic_benefit = forms.CharField(
+        label=gettext_lazy("Economic benefit"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    social_benefit = forms.CharField(
+        label=gettext_lazy("Social benefit"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    fields = forms.ModelMultipleChoiceField(label=gettext_lazy("Fields"), queryset=Field.objects.all())
+    country = forms.ModelChoiceField(label=gettext_lazy("Country"), queryset=Country.objects.all())
+    institutions = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Institutions"), queryset=Institution.objects.active(), required=False
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1978, max_value=2100)
+    kept_images = KeptUploadsField(
+        label=gettext_lazy("Images already uploaded"), queryset=None, required=False
+    )
+    images = MultipleFileField(
+        label=gettext_lazy("Images"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    kept_documents = KeptUploadsField(
+        label=gettext_lazy("Documents already uploaded"), queryset=None, required=False
+    )
+    documents = MultipleFileField(
+        label=gettext_lazy("Documents"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}),
+    )
+
+    def __init__(self, *args, uploader, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.uploader = uploader
+        self.accepted: dict[str, list[UploadedFile]] = {"images": [], "documents": []}
+        # Only what this form's earlier tries kept is offered; a fresh form starts with none.
+        for name, pending in (("kept_images", pending_images), ("kept_documents", pending_documents)):
+            kept = self.data.getlist(name) if self.is_bound else []
+            if kept:
+                self.fields[name].queryset = pending(uploader).filter(
+                    pk__in=[pk for pk in kept if pk.isdigit()]
+                )
+            else:
+                del self.fields[name]
+        self.fields["images"].help_text = _(
+            "Optional: photographs from the training or of what it changed, up to %(count)s, %(limit)s each."
+        ) % {"count": MAX_IMAGES, "limit": filesizeformat(WagtailImageField().max_upload_size)}
+        self.fields["documents"].help_text = _(
+            "Optional: reports or presentations (%(types)s), up to %(count)s, %(limit)s each."
+        ) % {
+            "types": ", ".join(DOCUMENT_EXTENSIONS).upper(),
+            "count": MAX_DOCUMENTS,
+            "limit": filesizeformat(MAX_DOCUMENT_BYTES),
+        }
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(
+                _("An outcome is reported after the training; the year is in the future.")
+            )
+        return year
+
+    def clean_images(self) -> list[UploadedFile]:
+        return self._check_each("images", check_image)
+
+    def clean_documents(self) -> list[UploadedFile]:
+        return self._check_each("documents", check_document)
+
+    def _check_each(self, name: str, check) -> list[UploadedFile]:
+        """Checks every file on its own; the good ones are remembered even when another one fails."""
+        errors = []
+        for upload in self.cleaned_data[name]:
+            try:
+                check(upload)
+            except forms.ValidationError as error:
+                errors.extend(f"{upload.name}: {message}" for message in error.messages)
+            else:
+                self.accepted[name].append(upload)
+        if errors:
+            raise forms.ValidationError(errors)
+        return self.accepted[name]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, kept, limit in (
+            ("images", "kept_images", MAX_IMAGES),
+            ("documents", "kept_documents", MAX_DOCUMENTS),
+        ):
+            count = len(cleaned.get(kept) or ()) + len(self.accepted[name])
+            if count > limit:
+                self.add_error(
+                    name,
+                    _("At most %(limit)s files; there are %(count)s. Untick or leave out %(extra)s.")
+                    % {"limit": limit, "count": count, "extra": count - limit},
+                )
+        return cleaned
+
+    def keeping_uploads(self) -> OutcomeForm:
+        """The form to show again after a failed validation: the files that passed their checks are stored
+        and ticked, the errors of those that did not are kept."""
+        stored = store_uploads(self.uploader, self.accepted["images"], self.accepted["documents"])
+        data = self.data.copy()
+        for name, new in (("kept_images", stored.images), ("kept_documents", stored.documents)):
+            data.setlist(name, [*self.data.getlist(name), *(str(item.pk) for item in new)])
+        form = type(self)(data, uploader=self.uploader)
+        form.full_clean()
+        for name in ("images", "documents"):
+            for error in self.errors.get(name, ()):
+                if error not in form.errors.get(name, ()):
+                    form.add_error(name, error)
+        return form
