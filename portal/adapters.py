@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from catalog.models import StaffInvitation
-from catalog.roles import OFFICE_REVIEWERS, in_group
+from catalog.roles import is_office
 from catalog.views_staff import PENDING_INVITATION
 
 
@@ -33,7 +33,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Office reviewers must keep their authenticator app (portal.middleware requires it)."""
-        if authenticator.type == Authenticator.Type.TOTP and in_group(authenticator.user, OFFICE_REVIEWERS):
+        """Office reviewers and site admins keep their authenticator app (portal.middleware requires it)."""
+        if authenticator.type == Authenticator.Type.TOTP and is_office(authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)

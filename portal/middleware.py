@@ -1,5 +1,5 @@
-"""Two-factor authentication is required of the administering office: an office reviewer without an
-authenticator app is sent to set one up before any other page."""
+"""Two-factor authentication is required of the administering office: an office reviewer or a site admin
+without an authenticator app is sent to set one up before any other page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from catalog.roles import OFFICE_REVIEWERS, in_group
+from catalog.roles import is_office
 
 # allauth's own pages (sign-out, email, password, two-factor set-up and re-authentication) stay reachable.
 EXEMPT_URL_PREFIXES = ("account_", "mfa_")
@@ -25,7 +25,7 @@ class OfficeTwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not in_group(user, OFFICE_REVIEWERS):
+        if user is None or not user.is_authenticated or not is_office(user):
             return None
         name = getattr(request.resolver_match, "url_name", None) or ""
         if name.startswith(EXEMPT_URL_PREFIXES) or name in EXEMPT_URL_NAMES:
@@ -35,8 +35,8 @@ class OfficeTwoFactorMiddleware:
         messages.warning(
             request,
             _(
-                "Office reviewers must use two-factor authentication. Set up an authenticator app to "
-                "continue."
+                "The administering office's accounts must use two-factor authentication. Set up an "
+                "authenticator app to continue."
             ),
         )
         return redirect("mfa_activate_totp")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from catalog.models import Country, Field, Institution, InstitutionIndexPage
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def office(client):
     """Olivia administers the catalogue as a superuser."""
     user = get_user_model().objects.create_superuser("olivia", "olivia@office.example.org", "pw")
+    activate_totp(user)
     client.force_login(user)
     return client
 

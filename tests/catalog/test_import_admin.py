@@ -14,6 +14,7 @@ from django.urls import reverse
 from catalog import views_admin
 from catalog.models import Field, Institution
 from catalog.views_admin import SESSION_KEY
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,9 @@ def stash(tmp_path, monkeypatch):
 @pytest.fixture
 def office(client):
     """Olivia administers the catalogue as a superuser."""
-    client.force_login(get_user_model().objects.create_superuser("olivia", "olivia@office.example.org", "pw"))
+    user = get_user_model().objects.create_superuser("olivia", "olivia@office.example.org", "pw")
+    activate_totp(user)
+    client.force_login(user)
     return client
 
 

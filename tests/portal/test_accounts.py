@@ -245,6 +245,17 @@ def test_office_reviewer_cannot_switch_off_the_authenticator(client, people):
     assert Authenticator.objects.filter(user=people["olivia"], type=Authenticator.Type.TOTP).exists()
 
 
+def test_a_site_admin_is_sent_to_set_up_an_authenticator_and_cannot_switch_it_off(client, people):
+    admin = get_user_model().objects.create_superuser("sam", "sam@office.example.org", "pw")
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+    TOTP.activate(admin, generate_totp_secret())
+    assert client.get("/admin/").status_code == 200
+    client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists()
+
+
 def test_other_roles_are_not_asked_for_two_factor_authentication(client, people):
     for name in ("xu", "anna", "eve"):
         client.force_login(people[name])
