@@ -1,11 +1,14 @@
-"""Tells a person that something needs them: an in-site notification and an email, in both languages.
-The email is sent once the transaction commits, so a rolled-back change sends nothing."""
+"""Tells a person that something needs them: an in-site notification and an email, in both languages,
+each text with the link to its page in that language. The email is sent once the transaction commits, so a
+rolled-back change sends nothing."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import translate_url
+from django.utils import translation
 
 from matching.models import Notification
 
@@ -20,8 +23,8 @@ def notify(user, *, text_zh: str, text_en: str, url: str) -> Notification:
 
 def email_someone(address: str, *, text_zh: str, text_en: str, url: str) -> None:
     """Email a person who may not have an account yet (an invitation)."""
-    link = absolute(url)
-    body = f"{text_zh}\n{link}\n\n{text_en}\n{link}\n"
+    link_zh, link_en = absolute(in_language(url, "zh-hans")), absolute(in_language(url, "en"))
+    body = f"{text_zh}\n{link_zh}\n\n{text_en}\n{link_en}\n"
     transaction.on_commit(
         lambda: send_mail(
             f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text_en}"[:200],
@@ -34,3 +37,12 @@ def email_someone(address: str, *, text_zh: str, text_en: str, url: str) -> None
 
 def absolute(url: str) -> str:
     return url if url.startswith("http") else f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
+
+
+def in_language(url: str, language: str) -> str:
+    """A stored address in the given language (notifications keep it in the language of the moment)."""
+    for code, _name in settings.LANGUAGES:
+        if url.startswith(f"/{code}/"):
+            with translation.override(code):
+                return translate_url(url, language)
+    return url

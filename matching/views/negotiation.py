@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,6 +38,7 @@ from matching.negotiation_forms import (
 from matching.presenters import SIGNAL_LABELS
 from matching.services import negotiation as services
 from matching.services.negotiation import NegotiationRefused
+from matching.services.notify import in_language
 from search.reverse import DemandFit, fit_demands
 
 NOTIFICATIONS_PER_PAGE = 30
@@ -400,12 +400,3 @@ def notifications(request: HttpRequest) -> HttpResponse:
         read_at=timezone.now()
     )
     return render(request, "matching/notifications.html", {"items": items, "page_obj": page})
-
-
-def in_language(url: str, language: str) -> str:
-    """A stored address in the reader's language (notifications keep it in the language of the moment)."""
-    for code, _name in settings.LANGUAGES:
-        if url.startswith(f"/{code}/"):
-            with translation.override(code):
-                return translate_url(url, language)
-    return url

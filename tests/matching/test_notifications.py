@@ -4,6 +4,7 @@ and the notifications page."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -63,10 +64,10 @@ def test_contacting_an_institution_tells_its_staff_in_the_site_and_by_email(
     assert "contacted your institution" in notification.text_en
     assert notification.url == f"/zh-hans/inquiries/{inquiry.pk}/"
     assert [message.to for message in mail.outbox] == [["anna@example.org"]]
-    body = mail.outbox[0].body
-    assert (
-        notification.text_zh in body and notification.text_en in body and f"/inquiries/{inquiry.pk}/" in body
-    )
+    # Each language's text leads to the page in that language.
+    body, site = mail.outbox[0].body, settings.WAGTAILADMIN_BASE_URL
+    assert f"{notification.text_zh}\n{site}/zh-hans/inquiries/{inquiry.pk}/\n" in body
+    assert f"{notification.text_en}\n{site}/en/inquiries/{inquiry.pk}/\n" in body
 
 
 def test_a_reply_tells_the_units_confirmed_members_and_nobody_else(
