@@ -20,7 +20,7 @@ from wagtail.models import Orderable, Page, PageManager
 from catalog.fields import WordListField
 from catalog.forms import CataloguePageForm
 from catalog.quality import QualityRecord, quality_record
-from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet
+from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet, StaffInvitationQuerySet
 from catalog.text import bilingual, pick_language
 
 PAGE_SIZE = 12
@@ -631,6 +631,9 @@ class StaffInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StaffInvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff invitation")

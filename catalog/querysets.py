@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Avg, Count, Q
 from wagtail.models import PageQuerySet
 
@@ -41,3 +42,9 @@ class CourseQuerySet(PageQuerySet):
 class OutcomeQuerySet(PageQuerySet):
     def public(self) -> OutcomeQuerySet:
         return self.live()
+
+
+class StaffInvitationQuerySet(models.QuerySet):
+    def open(self) -> StaffInvitationQuerySet:
+        """Invitations still waiting for an answer: neither accepted nor cancelled."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)

@@ -55,7 +55,8 @@ def invite_staff(institution: Institution, email: str, *, invited_by) -> StaffIn
             raise ValidationError(_("This person already works for %(name)s.") % {"name": institution.name})
         raise ValidationError(_("This person already works for another institution."))
     invitation = (
-        StaffInvitation.objects.filter(institution=institution, email__iexact=email, accepted_at__isnull=True)
+        StaffInvitation.objects.open()
+        .filter(institution=institution, email__iexact=email)
         .order_by("-created_at")
         .first()
     )
@@ -111,6 +112,8 @@ def accept_staff_invitation(invitation: StaffInvitation, user) -> InstitutionSta
         )
         if invitation.accepted_at is not None:
             raise ValidationError(_("This invitation has already been accepted."))
+        if invitation.cancelled_at is not None:
+            raise ValidationError(_("This invitation was cancelled."))
         current = InstitutionStaff.objects.filter(user=user).first()
         if current is not None and current.institution_id != invitation.institution_id:
             raise ValidationError(_("You already work for another institution."))
@@ -119,6 +122,18 @@ def accept_staff_invitation(invitation: StaffInvitation, user) -> InstitutionSta
         invitation.save(update_fields=["accepted_at"])
         grant_page_permissions(user, invitation.institution)
     return staff
+
+
+def cancel_staff_invitation(invitation: StaffInvitation) -> StaffInvitation:
+    """Withdraw an invitation nobody has accepted yet; its link then says it was cancelled."""
+    with transaction.atomic():
+        invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been accepted."))
+        if invitation.cancelled_at is None:
+            invitation.cancelled_at = timezone.now()
+            invitation.save(update_fields=["cancelled_at"])
+    return invitation
 
 
 def remove_staff(staff: InstitutionStaff) -> None:

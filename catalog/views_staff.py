@@ -74,9 +74,7 @@ def institution_staff(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "institution": institution, "office": office}
     if institution is not None:
         context["staff"] = institution.staff.select_related("user").order_by("joined_at")
-        context["invitations"] = institution.staff_invitations.filter(accepted_at__isnull=True).order_by(
-            "-created_at"
-        )
+        context["invitations"] = institution.staff_invitations.open().order_by("-created_at")
     if office:
         context["institutions"] = Institution.objects.order_by("title").only("title", "external_id")
     return render(request, "portal/institution_staff.html", context)
@@ -99,6 +97,25 @@ def remove_staff(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('staff-invitations')}?institution={institution.external_id}")
 
 
+@require_POST
+@login_required
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office, or a colleague at the institution, withdraws an invitation nobody has accepted yet."""
+    invitation = get_object_or_404(StaffInvitation.objects.open().select_related("institution"), pk=pk)
+    institution = invitation.institution
+    office = is_office(request.user)
+    if not office and staff_institution(request.user) != institution:
+        raise PermissionDenied
+    try:
+        services.cancel_staff_invitation(invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email})
+    url = reverse("staff-invitations")
+    return redirect(f"{url}?institution={institution.external_id}" if office else url)
+
+
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation email. Signed out: sign up or sign in with the invited address (the link
     proves the address, so a sign-up with it needs no second verification). Signed in with that address:
@@ -107,6 +124,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": invitation, "institution": invitation.institution}
     if invitation.accepted_at is not None:
         return render(request, "portal/staff_invitation.html", {**context, "state": "used"})
+    if invitation.cancelled_at is not None:
+        return render(request, "portal/staff_invitation.html", {**context, "state": "cancelled"}, status=410)
     if not request.user.is_authenticated:
         request.session[PENDING_INVITATION] = token
         get_adapter(request).stash_verified_email(request, invitation.email)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("unit/members/<int:pk>/decline/", views.decline_member, name="unit-member-decline"),
     path("institution/staff/", views_staff.institution_staff, name="staff-invitations"),
     path("institution/staff/<int:pk>/remove/", views_staff.remove_staff, name="staff-remove"),
+    path(
+        "institution/invitations/<int:pk>/cancel/",
+        views_staff.cancel_invitation,
+        name="staff-invitation-cancel",
+    ),
     path("invitations/<str:token>/", views_staff.accept_invitation, name="staff-invitation-accept"),
 ]
 

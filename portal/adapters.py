@@ -15,7 +15,7 @@ from catalog.views_staff import PENDING_INVITATION
 
 def pending_invitation_url(request) -> str | None:
     token = request.session.get(PENDING_INVITATION)
-    if token and StaffInvitation.objects.filter(token=token, accepted_at__isnull=True).exists():
+    if token and StaffInvitation.objects.open().filter(token=token).exists():
         return reverse("staff-invitation-accept", args=[token])
     return None
 

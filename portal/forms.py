@@ -67,7 +67,7 @@ class SignupForm(UnitChoiceForm):
         if not email:
             return False
         return (
-            StaffInvitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists()
+            StaffInvitation.objects.open().filter(email__iexact=email).exists()
             or ExpertReview.objects.filter(email__iexact=email, signed_at__isnull=True).exists()
         )
 

@@ -149,6 +149,7 @@ def world(people, small_catalogue, django_user_model) -> dict:
         "review_token": review.token,
         "membership": zhao.pk,
         "staff": carl.pk,
+        "invitation": invitation.pk,
         "invitation_token": invitation.token,
         "tum": tum.pk,
         "wur": wur.pk,
@@ -166,7 +167,9 @@ def snapshot() -> dict:
         "memberships": sorted(UnitMembership.objects.values_list("user_id", "unit_id", "confirmed_at")),
         "staff": sorted(InstitutionStaff.objects.values_list("user_id", "institution_id")),
         "invitations": sorted(
-            StaffInvitation.objects.values_list("pk", "institution_id", "email", "accepted_at")
+            StaffInvitation.objects.values_list(
+                "pk", "institution_id", "email", "accepted_at", "cancelled_at"
+            )
         ),
         "institutions": sorted(Institution.objects.values_list("pk", "status")),
     }
@@ -316,6 +319,8 @@ ROWS = [
         post="no    ok    ok    no    no    no    ok"),
     Row("staff-remove", "/institution/staff/{staff}/remove/", changes="staff",
         post="no    no    no    no    no    no    ok"),
+    Row("staff-invitation-cancel", "/institution/invitations/{invitation}/cancel/", changes="invitations",
+        post="no    no    ok    no    no    no    ok"),
     Row("staff-invitation-accept", "/invitations/{invitation_token}/", changes="staff",
         get=" ok    no    no    no    no    ok    no",
         post="kept  no    no    no    no    ok    no"),

@@ -9,11 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 
 from catalog.models import Institution, InstitutionStaff, StaffInvitation
-from catalog.services import STAFF_GROUP_PREFIX, invite_staff
+from catalog.services import STAFF_GROUP_PREFIX, accept_staff_invitation, invite_staff
 from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +180,38 @@ def test_visitors_are_asked_to_sign_in_before_inviting(client, people):
     response = client.get(reverse("staff-invitations"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_a_colleague_cancels_an_invitation_and_its_link_says_so(client, people):
+    tum = people["anna"].institution_staff.institution
+    invitation = invite_staff(tum, "dora@example.org", invited_by=people["anna"])
+    cancel = reverse("staff-invitation-cancel", args=[invitation.pk])
+    client.force_login(people["bruno"])
+    assert client.post(cancel).status_code == 403
+    client.force_login(people["anna"])
+    assert client.post(cancel).status_code == 302
+    assert not client.get(reverse("staff-invitations")).context["invitations"]
+    # The emailed link now explains instead of inviting, and cannot be accepted.
+    client.logout()
+    page = client.get(reverse("staff-invitation-accept", args=[invitation.token]))
+    assert page.status_code == 410 and page.context["state"] == "cancelled"
+    with pytest.raises(ValidationError):
+        accept_staff_invitation(invitation, people["yang"])
+    # Inviting the same address again sends a new, working link.
+    again = invite_staff(tum, "dora@example.org", invited_by=people["anna"])
+    assert again.pk != invitation.pk
+    assert client.get(reverse("staff-invitation-accept", args=[again.token])).status_code == 200
+
+
+def test_the_office_cancels_any_institutions_invitation(client, people, office):
+    wur = people["bruno"].institution_staff.institution
+    invitation = invite_staff(wur, "dora@example.org", invited_by=people["bruno"])
+    client.force_login(office)
+    response = client.post(reverse("staff-invitation-cancel", args=[invitation.pk]))
+    assert response.url.endswith(f"?institution={wur.external_id}")
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is not None
+    assert client.post(reverse("staff-invitation-cancel", args=[invitation.pk])).status_code == 404
 
 
 def test_only_the_office_removes_staff(client, people, office):
