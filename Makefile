@@ -51,6 +51,7 @@ test-postgres: messages
 bench: install
 	$(PY) bench/import_export.py
 	$(PY) bench/match.py
+	$(PY) bench/quality.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
