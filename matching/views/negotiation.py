@@ -39,10 +39,10 @@ from matching.presenters import SIGNAL_LABELS
 from matching.services import negotiation as services
 from matching.services.negotiation import NegotiationRefused
 from matching.services.notify import in_language
-from search.reverse import DemandFit, fit_demands
+from search.reverse import DemandFit, add_reasons, score_demands
 
 NOTIFICATIONS_PER_PAGE = 30
-DEMANDS_SHOWN = 30
+DEMANDS_PER_PAGE = 20
 
 
 # Context for the demand's page (its view belongs to the demand board).
@@ -334,20 +334,24 @@ class ShownFit:
 
 @login_required
 def reverse_matches(request: HttpRequest) -> HttpResponse:
-    """The visible, published demands that fit the staff member's institution best, with reasons."""
+    """The visible, published demands that fit the staff member's institution, best first, a page at a time;
+    only the demands on the page are given their reasons."""
     institution = staff_institution(request.user)
     if institution is None:
         raise PermissionDenied
     demands = Demand.objects.visible_to(request.user).published()
     records = DemandType().existing(demands).values()
-    fits = fit_demands(records, institution.external_id, top=DEMANDS_SHOWN, language=get_language())
+    fits = score_demands(records, institution.external_id)
+    page = Paginator(fits, DEMANDS_PER_PAGE).get_page(request.GET.get("page"))
+    page_fits = add_reasons(page.object_list, institution.external_id, language=get_language())
     shown_demands = demands.select_related("organizing_unit").in_bulk(
-        [fit.demand for fit in fits], field_name="external_id"
+        [fit.demand for fit in page_fits], field_name="external_id"
     )
     threads = {
         thread.demand_id: thread
         for thread in Inquiry.objects.filter(institution=institution, demand__in=shown_demands.values())
     }
+    # Bars are drawn against the best fit of all pages, so they compare across pages.
     best = max((fit.score for fit in fits), default=0) or 1
     shown = [
         ShownFit(
@@ -364,12 +368,14 @@ def reverse_matches(request: HttpRequest) -> HttpResponse:
                 for signal, value in fit.signals.items()
             ],
         )
-        for fit in fits
+        for fit in page_fits
         if fit.demand in shown_demands
     ]
     context = {
         "institution": institution,
         "fits": shown,
+        "page_obj": page,
+        "paginator": page.paginator,
         "interest_form": InterestForm(),
         "can_express": institution.is_admitted,
     }

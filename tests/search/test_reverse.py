@@ -9,9 +9,12 @@ import pytest
 from django.core import mail
 
 from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side
+from matching.views.negotiation import DEMANDS_PER_PAGE
 from search.ranking import rank
-from search.reverse import fit_demands
+from search.reasons import reasons_for
+from search.reverse import add_reasons, fit_demands, score_demands
 from tests.factories import activate_totp
+from tests.matching.test_negotiation import make_demand
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +87,16 @@ def test_the_institution_scores_what_rank_gives_it_for_the_demand(demands):
 
 def test_a_suspended_institution_fits_nothing(demands):
     assert fit_demands(records(*demands.values()), "de-lapsed") == []
+
+
+def test_scoring_leaves_the_reasons_to_the_fits_that_are_shown(demands):
+    robotics, farming, mixed = demands["robotics"], demands["farming"], demands["mixed"]
+    scored = score_demands(records(farming, mixed, robotics), "de-tum")
+    assert [fit.demand for fit in scored] == ["dm-robotics", "dm-mixed"]
+    assert not any(fit.reasons for fit in scored)
+    (first,) = add_reasons(scored[:1], "de-tum", language="en")
+    assert first.reasons and not scored[1].reasons
+    assert first == fit_demands(records(farming, mixed, robotics), "de-tum", top=1, language="en")[0]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -163,3 +176,76 @@ def test_staff_of_a_suspended_institution_cannot_express_interest(client, demand
     response = client.post("/en/institution/demands/dm-robotics/interest/", {"text": "Hi"})
     assert response.status_code == 400 and "data-error" in response.text
     assert not Inquiry.objects.exists()
+
+
+# More demands than fit on one page.
+
+MANY = DEMANDS_PER_PAGE + 5
+
+
+@pytest.fixture
+def many_demands(people, small_catalogue):
+    """Enough robotics demands of unit X for two pages; the odd-numbered ones also name Germany as a
+    destination, so they score higher for TUM and rank before the even ones whatever their keys."""
+    made = []
+    for number in range(MANY):
+        demand = make_demand(people["unit_x"], f"dm-many-{number:02d}")
+        demand.fields.add(small_catalogue["fields"]["manufacturing"])
+        if number % 2:
+            demand.destinations.add(small_catalogue["countries"]["DE"])
+        made.append(demand.external_id)
+    return made
+
+
+def shown_on(response) -> list[str]:
+    return [shown.demand.external_id for shown in response.context["fits"]]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_fitting_demand_is_reachable_page_by_page_best_first(client, people, many_demands, language):
+    client.force_login(people["anna"])
+    first = client.get(f"/{language}/institution/demands/")
+    second = client.get(f"/{language}/institution/demands/", {"page": 2})
+    assert len(shown_on(first)) == DEMANDS_PER_PAGE
+    assert sorted(shown_on(first) + shown_on(second)) == many_demands
+    scores = [shown.fit.score for page in (first, second) for shown in page.context["fits"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+    with_destination = [key for number, key in enumerate(many_demands) if number % 2]
+    assert shown_on(first)[: len(with_destination)] == with_destination
+    # The second page goes on numbering where the first stopped, and links back to it.
+    html = second.text
+    assert f'<ol class="match-list" start="{DEMANDS_PER_PAGE + 1}">' in html
+    assert f'<span class="rank">{DEMANDS_PER_PAGE + 1}</span>' in html and 'rel="prev"' in html
+    assert 'rel="next"' in first.text and 'rel="next"' not in html
+
+
+def test_the_page_counts_the_demands_that_fit(client, people, many_demands):
+    client.force_login(people["anna"])
+    html = client.get("/en/institution/demands/").text
+    assert f"{MANY} demands fit your institution" in html
+    assert "Page 1 of 2" in html
+
+
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_reasons_are_given_only_to_the_demands_on_the_page(client, people, many_demands, monkeypatch, page):
+    explained = []
+
+    def counting_reasons_for(query, *args):
+        explained.append(query.external_id)
+        return reasons_for(query, *args)
+
+    monkeypatch.setattr("search.reverse.reasons_for", counting_reasons_for)
+    client.force_login(people["anna"])
+    response = client.get("/en/institution/demands/", {"page": page})
+    assert explained == shown_on(response)
+    assert all(shown.fit.reasons for shown in response.context["fits"])
+    assert response.text.count('<ul class="reasons"><li>') == len(explained)
+
+
+@pytest.mark.parametrize(("asked", "given"), [("99", 2), ("junk", 1), ("-1", 2), ("", 1)])
+def test_a_page_out_of_range_or_not_a_number_shows_the_last_or_first(
+    client, people, many_demands, asked, given
+):
+    client.force_login(people["anna"])
+    response = client.get("/en/institution/demands/", {"page": asked})
+    assert response.status_code == 200 and response.context["page_obj"].number == given
