@@ -13,10 +13,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
 
-from catalog.models import Country, Field, Institution
-from matching.services.outcomes import pending_documents, pending_images, store_uploads
+from catalog.models import Country, Field, Institution, Outcome
+from matching.services.outcomes import TEXT_FIELDS, pending_documents, pending_images, store_uploads
 
 MAX_IMAGES = 8
 MAX_DOCUMENTS = 5
@@ -89,6 +91,9 @@ class OutcomeForm(forms.Form):
         label=gettext_lazy("Institutions"), queryset=Institution.objects.active(), required=False
     )
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1978, max_value=2100)
+    current_images = KeptUploadsField(
+        label=gettext_lazy("Images of this outcome"), queryset=None, required=False
+    )
     kept_images = KeptUploadsField(
         label=gettext_lazy("Images already uploaded"), queryset=None, required=False
     )
@@ -96,6 +101,9 @@ class OutcomeForm(forms.Form):
         label=gettext_lazy("Images"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    current_documents = KeptUploadsField(
+        label=gettext_lazy("Documents of this outcome"), queryset=None, required=False
     )
     kept_documents = KeptUploadsField(
         label=gettext_lazy("Documents already uploaded"), queryset=None, required=False
@@ -106,10 +114,29 @@ class OutcomeForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}),
     )
 
-    def __init__(self, *args, uploader, **kwargs):
+    def __init__(self, *args, uploader, outcome: Outcome | None = None, **kwargs):
+        """`outcome`: the outcome being revised; its latest version's images and documents are offered,
+        ticked, to keep."""
         super().__init__(*args, **kwargs)
         self.uploader = uploader
+        self.outcome = outcome
         self.accepted: dict[str, list[UploadedFile]] = {"images": [], "documents": []}
+        latest = outcome.get_latest_revision_as_object() if outcome is not None else None
+        for name, model, items, key in (
+            ("current_images", get_image_model(), latest.images.all() if latest else (), "image_id"),
+            (
+                "current_documents",
+                get_document_model(),
+                latest.documents.all() if latest else (),
+                "document_id",
+            ),
+        ):
+            ids = [getattr(item, key) for item in items]
+            if ids:
+                self.fields[name].queryset = model.objects.filter(pk__in=ids).order_by("pk")
+                self.fields[name].initial = ids
+            else:
+                del self.fields[name]
         # Only what this form's earlier tries kept is offered; a fresh form starts with none.
         for name, pending in (("kept_images", pending_images), ("kept_documents", pending_documents)):
             kept = self.data.getlist(name) if self.is_bound else []
@@ -164,7 +191,8 @@ class OutcomeForm(forms.Form):
             ("images", "kept_images", MAX_IMAGES),
             ("documents", "kept_documents", MAX_DOCUMENTS),
         ):
-            count = len(cleaned.get(kept) or ()) + len(self.accepted[name])
+            current = cleaned.get(f"current_{name}") or ()
+            count = len(current) + len(cleaned.get(kept) or ()) + len(self.accepted[name])
             if count > limit:
                 self.add_error(
                     name,
@@ -173,6 +201,19 @@ class OutcomeForm(forms.Form):
                 )
         return cleaned
 
+    @staticmethod
+    def initial_from(outcome: Outcome) -> dict:
+        """The form's values from the outcome's latest version, for a revision."""
+        latest = outcome.get_latest_revision_as_object()
+        values = {name: getattr(latest, name) for name in TEXT_FIELDS}
+        return {
+            **values,
+            "country": latest.country_id,
+            "year": latest.year,
+            "fields": [field.pk for field in latest.fields.all()],
+            "institutions": [institution.pk for institution in latest.institutions.all()],
+        }
+
     def keeping_uploads(self) -> OutcomeForm:
         """The form to show again after a failed validation: the files that passed their checks are stored
         and ticked, the errors of those that did not are kept."""
@@ -180,7 +221,7 @@ class OutcomeForm(forms.Form):
         data = self.data.copy()
         for name, new in (("kept_images", stored.images), ("kept_documents", stored.documents)):
             data.setlist(name, [*self.data.getlist(name), *(str(item.pk) for item in new)])
-        form = type(self)(data, uploader=self.uploader)
+        form = type(self)(data, uploader=self.uploader, outcome=self.outcome)
         form.full_clean()
         for name in ("images", "documents"):
             for error in self.errors.get(name, ()):

@@ -1,33 +1,59 @@
 """Training outcomes (培训成果) submitted by an organizing unit: a form, optionally prefilled from an agreed
 inquiry, that creates a draft Outcome page in the showcase and sends it to the office's moderation workflow;
-and the unit's list of what it submitted, with each one's state."""
+the same form to revise it when the office asks for changes; and the unit's list of what it submitted, with
+each one's state and the office's comment."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
 from matching.models import InquiryStatus, OrganizingUnit, member_unit
 from matching.outcome_forms import OutcomeForm
 from matching.services import negotiation as services
-from matching.services.outcomes import prefill, submit_outcome
+from matching.services.outcomes import (
+    can_revise,
+    office_comment,
+    prefill,
+    revise_outcome,
+    submit_outcome,
+    unit_outcomes,
+)
+
+OUTCOMES_PER_PAGE = 20
 
 
-def outcome_state(outcome: Outcome) -> tuple[str, str]:
-    """A code and a label for where an outcome stands."""
-    if outcome.live:
-        return "published", _("Published")
-    if outcome.workflow_in_progress:
-        return "in_review", _("In review by the office")
-    latest = outcome.workflow_states.order_by("-created_at").first()
-    if latest is not None and latest.status == latest.STATUS_NEEDS_CHANGES:
-        return "needs_changes", _("Changes requested")
-    return "draft", _("Draft")
+@dataclass
+class OutcomeRow:
+    """One of the unit's outcomes in its list: where it stands, what the office said, what the unit can do."""
+
+    outcome: Outcome
+    state: str
+    label: str
+    comment: str
+    revisable: bool
+
+
+def outcome_row(outcome: Outcome) -> OutcomeRow:
+    state = outcome.current_workflow_state
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        code, label = "needs_changes", _("Changes requested")
+    elif state is not None:
+        code = "in_review"
+        label = _("Published; the revision is in review") if outcome.live else _("In review by the office")
+    elif outcome.live:
+        code, label = "published", _("Published")
+    else:
+        code, label = "draft", _("Draft")
+    return OutcomeRow(outcome, code, label, office_comment(outcome), can_revise(outcome))
 
 
 def _unit(request: HttpRequest) -> OrganizingUnit:
@@ -65,8 +91,31 @@ def outcome_submit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def outcome_revise(request: HttpRequest, external_id: str) -> HttpResponse:
+    """The unit corrects its outcome after the office asked for changes, or revises a published one."""
+    unit = _unit(request)
+    outcome = get_object_or_404(unit_outcomes(unit), external_id=external_id)
+    if not can_revise(outcome):
+        messages.info(
+            request, _("The office is reviewing this outcome; it can be changed once it has decided.")
+        )
+        return redirect("matching:outcome-list")
+    if request.method == "POST":
+        form = OutcomeForm(request.POST, request.FILES, uploader=request.user, outcome=outcome)
+        if form.is_valid():
+            revise_outcome(outcome, form.cleaned_data, by=request.user)
+            messages.success(request, _("Your revision was sent to the office for review."))
+            return redirect("matching:outcome-list")
+        form = form.keeping_uploads()
+    else:
+        form = OutcomeForm(initial=OutcomeForm.initial_from(outcome), uploader=request.user, outcome=outcome)
+    context = {"form": form, "outcome": outcome, "comment": office_comment(outcome)}
+    return render(request, "matching/outcome_form.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    outcomes = Outcome.objects.filter(organizing_unit=unit.name).order_by("-pk")
-    rows = [(outcome, *outcome_state(outcome)) for outcome in outcomes]
-    return render(request, "matching/outcome_list.html", {"unit": unit, "rows": rows})
+    page = Paginator(unit_outcomes(unit).order_by("-pk"), OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [outcome_row(outcome) for outcome in page.object_list]
+    return render(request, "matching/outcome_list.html", {"unit": unit, "rows": rows, "page_obj": page})

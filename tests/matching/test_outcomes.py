@@ -243,3 +243,92 @@ def test_uploads_no_outcome_took_within_a_day_are_forgotten(people):
     fresh = store_uploads(people["xu"], [png("new.png")], [])
     assert list(pending_images(people["xu"])) == [fresh.images[0]]
     assert not pending_documents(people["xu"]).exists()
+
+
+# Revising an outcome.
+
+
+def request_changes(outcome: Outcome, reviewer, comment: str) -> None:
+    """An office reviewer sends the outcome back with a comment, through Wagtail's workflow API."""
+    task_state = outcome.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, reviewer, "reject", comment=comment)
+
+
+def submitted(client, people, small_catalogue, **extra) -> Outcome:
+    client.force_login(people["xu"])
+    assert client.post("/en/outcomes/submit/", outcome_post(small_catalogue, **extra)).status_code == 302
+    return Outcome.objects.get()
+
+
+def revise_url(outcome: Outcome) -> str:
+    return f"/en/outcomes/mine/{outcome.external_id}/revise/"
+
+
+def test_the_unit_makes_the_changes_the_office_asked_for_and_sends_them_back(
+    client, people, small_catalogue, django_capture_on_commit_callbacks
+):
+    outcome = submitted(client, people, small_catalogue, images=[png("keep.png"), png("drop.png")])
+    request_changes(outcome, people["olivia"], "Please quantify the economic benefit.")
+
+    mine = client.get("/en/outcomes/mine/").text
+    assert f'data-outcome="{outcome.external_id}" data-state="needs_changes"' in mine
+    assert "Please quantify the economic benefit." in mine and revise_url(outcome) in mine
+
+    form_page = client.get(revise_url(outcome))
+    assert form_page.status_code == 200 and "Please quantify the economic benefit." in form_page.text
+    form = form_page.context["form"]
+    assert form.initial["title_en"] == "Robot line retrofit"
+    kept = [image for image in form.fields["current_images"].queryset if image.title == "keep.png"]
+    revised = outcome_post(
+        small_catalogue,
+        economic_benefit="产能提高20%，年增产值1200万元。",
+        current_images=[str(kept[0].pk)],
+        images=[png("new.png")],
+    )
+    assert client.post(revise_url(outcome), revised).status_code == 302
+
+    outcome.refresh_from_db()
+    assert outcome.workflow_in_progress and not outcome.live
+    latest = outcome.get_latest_revision_as_object()
+    assert latest.economic_benefit == "产能提高20%，年增产值1200万元。"
+    assert [item.image.title for item in latest.images.all()] == ["keep.png", "new.png"]
+    # The office sees the revision in its review and approves it: that is what goes live.
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(outcome, people["olivia"])
+    outcome.refresh_from_db()
+    assert outcome.live and outcome.economic_benefit == "产能提高20%，年增产值1200万元。"
+    assert [item.image.title for item in outcome.images.all()] == ["keep.png", "new.png"]
+
+
+def test_a_published_outcome_stays_as_it_was_until_the_office_approves_the_revision(
+    client, people, small_catalogue, django_capture_on_commit_callbacks
+):
+    outcome = submitted(client, people, small_catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(outcome, people["olivia"])
+    revised = outcome_post(small_catalogue, title_en="Robot line retrofit, second phase")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(revise_url(outcome), revised).status_code == 302
+
+    public = outcome.url_path.replace("/home", "/en", 1)
+    client.logout()
+    assert "second phase" not in client.get(public).text
+    client.force_login(people["xu"])
+    assert 'data-state="in_review"' in client.get("/en/outcomes/mine/").text
+    # While the office reviews it, the unit cannot change it under the reviewer's eyes.
+    assert client.get(revise_url(outcome)).status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(Outcome.objects.get(pk=outcome.pk), people["olivia"])
+    client.logout()
+    assert "second phase" in client.get(public).text
+
+
+def test_another_unit_cannot_revise_the_outcome(client, people, small_catalogue):
+    outcome = submitted(client, people, small_catalogue)
+    request_changes(outcome, people["olivia"], "Add the benefits.")
+    client.force_login(people["yang"])
+    assert client.get(revise_url(outcome)).status_code == 404
+    assert client.post(revise_url(outcome), outcome_post(small_catalogue)).status_code == 404
+    client.force_login(people["anna"])
+    assert client.get(revise_url(outcome)).status_code == 403
