@@ -1,4 +1,5 @@
-"""Per-process memory of what is costly to load and changes rarely, kept until the index version moves."""
+"""Per-process memory of what is costly to load and changes rarely: what comes from the taxonomy (fields,
+countries, their strengths), kept until the taxonomy stamp moves."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ def in_transaction() -> bool:
     return connection.in_atomic_block
 
 
-def until_index_changes(loader: Callable[[], T]) -> Callable[[], T]:
-    """Memoise `loader()`; load again after any change that bumps the index version."""
+def until_taxonomy_changes(loader: Callable[[], T]) -> Callable[[], T]:
+    """Memoise `loader()`; load again after a change of fields, countries or strengths."""
     lock = threading.Lock()
     memory: dict[str, object] = {}
 
@@ -29,12 +30,11 @@ def until_index_changes(loader: Callable[[], T]) -> Callable[[], T]:
     def load() -> T:
         if in_transaction():
             return loader()
-        state = IndexVersion.state()
+        state = IndexVersion.taxonomy_state()
         with lock:
             if memory.get("state") != state:
                 memory["value"] = loader()
                 memory["state"] = state
             return memory["value"]  # type: ignore[return-value]
 
-    load.forget = memory.clear  # type: ignore[attr-defined]
     return load

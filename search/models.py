@@ -43,10 +43,12 @@ class InstitutionProfile(models.Model):
 class IndexVersion(models.Model):
     """A single counter, bumped by every change that affects rankings, with a random stamp per bump: a
     number can come back (a rolled-back change, a flushed database), a stamp cannot, so a process
-    holding a copy of the index compares both."""
+    holding a copy of the index compares both. The taxonomy stamp moves only when fields, countries or
+    their strengths change, so what is loaded from them outlives the far more frequent institution saves."""
 
     version = models.PositiveBigIntegerField(default=0)
     stamp = models.CharField(max_length=32, blank=True)
+    taxonomy_stamp = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return f"index version {self.version}"
@@ -61,11 +63,19 @@ class IndexVersion(models.Model):
         return row or (0, "")
 
     @classmethod
-    def bump(cls) -> int:
-        """Move the version on and return it; the row stays locked until the transaction ends."""
+    def taxonomy_state(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("taxonomy_stamp", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls, *, taxonomy: bool = False) -> int:
+        """Move the version on (and the taxonomy stamp, for a change of fields or countries) and return
+        it; the row stays locked until the transaction ends."""
         stamp = uuid.uuid4().hex
-        if not cls.objects.filter(pk=1).update(version=F("version") + 1, stamp=stamp):
-            cls.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp})
+        changes = {"version": F("version") + 1, "stamp": stamp}
+        if taxonomy:
+            changes["taxonomy_stamp"] = stamp
+        if not cls.objects.filter(pk=1).update(**changes):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp, "taxonomy_stamp": stamp})
         return cls.current()
 
 

@@ -21,7 +21,7 @@ from catalog.models import (
     InstitutionSpecialty,
 )
 from search.analysis import FieldTerms, Taxonomy, analyse
-from search.cache import until_index_changes
+from search.cache import until_taxonomy_changes
 from search.models import IndexVersion, InstitutionProfile
 from search.scoring import DEFAULT_MEAN, quality_value
 
@@ -30,7 +30,7 @@ COURSE_FIELD_WEIGHT = 0.7
 DETECTED_WITH_STATED = 0.5
 
 
-@until_index_changes
+@until_taxonomy_changes
 def load_taxonomy() -> Taxonomy:
     """The field taxonomy as the analyser uses it."""
     return Taxonomy(
@@ -43,7 +43,7 @@ def load_taxonomy() -> Taxonomy:
     )
 
 
-@until_index_changes
+@until_taxonomy_changes
 def country_strengths() -> dict[str, dict[str, float]]:
     """Each country's strength in each field: `strengths[country][field]`, 0 to 1."""
     strengths: dict[str, dict[str, float]] = {}
@@ -55,9 +55,9 @@ def country_strengths() -> dict[str, dict[str, float]]:
 
 
 def _fresh_taxonomy() -> Taxonomy:
-    # Profiles are rebuilt because something changed: read the taxonomy as it is now.
-    load_taxonomy.forget()
-    return load_taxonomy()
+    # Profiles are rebuilt because something changed: read the taxonomy as it is now, past the memory
+    # (which the rankings keep using until the taxonomy stamp moves).
+    return load_taxonomy.__wrapped__()
 
 
 def catalogue_mean() -> float:

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from catalog.models import Country, Field
 from search.analysis import Taxonomy, words_of
-from search.cache import until_index_changes
+from search.cache import until_taxonomy_changes
 from search.es import SEARCH_SERVER_ERRORS
 from search.profiles import load_taxonomy
 from search.reasons import reasons_for
@@ -158,7 +158,7 @@ class ReasonContext:
         )
 
 
-reason_context = until_index_changes(ReasonContext.load)
+reason_context = until_taxonomy_changes(ReasonContext.load)
 
 
 def match_output(

@@ -17,7 +17,7 @@ from catalog.models import (
     InstitutionSpecialty,
 )
 from search.indexing import elasticsearch_enabled, enqueue, sync_after_commit
-from search.models import IndexVersion
+from search.models import IndexVersion, InstitutionProfile
 from search.profiles import rebuild_profiles
 
 ALL = "all"
@@ -41,6 +41,8 @@ def refresh(institution_ids) -> None:
 @receiver(post_delete, sender=Institution)
 def institution_changed(sender, instance, **kwargs):
     if kwargs.get("signal") is post_delete:
+        # Deleting its specialties and courses first rebuilt the profile of the institution going away.
+        InstitutionProfile.objects.filter(institution_id=instance.pk).delete()
         IndexVersion.bump()
         if elasticsearch_enabled():
             enqueue([instance.pk])
@@ -76,20 +78,28 @@ def evaluation_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Field)
 @receiver(post_delete, sender=Field)
 def taxonomy_changed(sender, instance, **kwargs):
+    IndexVersion.bump(taxonomy=True)
     refresh(ALL)
 
 
 @receiver(post_save, sender=Country)
+@receiver(post_delete, sender=Country)
 @receiver(post_save, sender=CountryStrength)
 @receiver(post_delete, sender=CountryStrength)
 def country_changed(sender, instance, **kwargs):
-    IndexVersion.bump()
+    IndexVersion.bump(taxonomy=True)
+
+
+def changed(report, record_type: str) -> bool:
+    counts = report.counts.get(record_type)
+    return counts is not None and bool(counts.created or counts.updated)
 
 
 @receiver(catalog_imported)
 def catalogue_imported(sender, institution_ids, report, **kwargs):
-    taxonomy = report.counts.get("field")
-    if taxonomy is not None and (taxonomy.created or taxonomy.updated):
+    if changed(report, "field") or changed(report, "country"):
+        IndexVersion.bump(taxonomy=True)
+    if changed(report, "field"):
         institution_ids = list(Institution.objects.values_list("pk", flat=True))
     if institution_ids:
         rebuild_profiles(institution_ids)

@@ -104,7 +104,8 @@ class EmbeddedIndex:
         for postings, keys in ((self.fields, codes), (self.tokens, words)):
             for key in keys & postings.keys():
                 posted, values = postings[key]
-                keep = ~np.isin(posted, dead)
+                # One institution changed (an evaluation, an edit) is by far the most frequent case.
+                keep = posted != rows[0] if len(rows) == 1 else ~np.isin(posted, dead)
                 if keep.any():
                     postings[key] = (posted[keep], values[keep])
                 else:
@@ -220,13 +221,26 @@ FEATURE_COLUMNS = {
 }
 
 
+ADMITTED = {"institution__status": "active", "institution__live": True}
+
+
 def profile_rows(**filters):
     """(pk, index version of its last change, features) of admitted, live institutions' profiles."""
-    rows = InstitutionProfile.objects.filter(
-        institution__status="active", institution__live=True, **filters
-    ).values_list("institution_id", "index_version", *FEATURE_COLUMNS.values())
-    for pk, changed_in, *values in rows.iterator(chunk_size=2000):
-        yield pk, changed_in, InstitutionFeatures(**dict(zip(FEATURE_COLUMNS, values, strict=True)))
+    for pk, changed_in, _admitted, features in _rows(**ADMITTED, **filters):
+        yield pk, changed_in, features
+
+
+def _rows(**filters):
+    rows = InstitutionProfile.objects.filter(**filters).values_list(
+        "institution_id",
+        "index_version",
+        "institution__status",
+        "institution__live",
+        *FEATURE_COLUMNS.values(),
+    )
+    for pk, changed_in, status, live, *values in rows.iterator(chunk_size=2000):
+        features = InstitutionFeatures(**dict(zip(FEATURE_COLUMNS, values, strict=True)))
+        yield pk, changed_in, status == "active" and live, features
 
 
 def load_index(version: int) -> EmbeddedIndex:
@@ -238,21 +252,19 @@ def load_index(version: int) -> EmbeddedIndex:
 
 
 def refresh_index(index: EmbeddedIndex, version: int) -> EmbeddedIndex:
-    """Patch the index with the profiles changed since it was loaded, and drop institutions that are
-    no longer admitted; load everything again when much has changed."""
-    active = set(
-        InstitutionProfile.objects.filter(institution__status="active", institution__live=True).values_list(
-            "institution_id", flat=True
-        )
-    )
-    changed = list(profile_rows(index_version__gt=index.loaded_through))
-    gone = set(index.row_of) - active
-    new = active - set(index.row_of) - {pk for pk, _, _ in changed}
-    if new or len(changed) + len(gone) > max(PATCH_ALWAYS, PATCH_LIMIT * len(active)):
+    """Patch the index with the profiles changed since it was loaded: admitted institutions join or are
+    replaced, the others leave (every change of status or publication rebuilds the profile). Load
+    everything again when much has changed, or when the count of admitted institutions disagrees (one
+    was deleted, or changed without a save)."""
+    changed = list(_rows(index_version__gt=index.loaded_through))
+    admitted_count = InstitutionProfile.objects.filter(**ADMITTED).count()
+    if len(changed) > max(PATCH_ALWAYS, PATCH_LIMIT * admitted_count):
         return load_index(version)
-    index.remove(gone)
-    index.put([(pk, features) for pk, _, features in changed])
-    index.loaded_through = max([index.loaded_through, *(changed_in for _, changed_in, _ in changed)])
+    index.remove({pk for pk, _, admitted, _ in changed if not admitted})
+    index.put([(pk, features) for pk, _, admitted, features in changed if admitted])
+    if len(index.row_of) != admitted_count:
+        return load_index(version)
+    index.loaded_through = max([index.loaded_through, *(changed_in for _, changed_in, _, _ in changed)])
     index.strengths = country_strengths()
     index.version = version
     return index

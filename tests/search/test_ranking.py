@@ -153,6 +153,25 @@ def test_the_patched_index_ranks_like_a_freshly_loaded_one(small_catalogue):
     assert ranked_patched == ranked_fresh == ["nl-wur"]
 
 
+def test_a_new_institution_joins_the_patched_index_and_a_deleted_one_leaves(small_catalogue):
+    from search.engines import embedded
+    from search.models import IndexVersion
+
+    held = embedded.load_index(IndexVersion.current())
+    make_institution(
+        "de-kit",
+        "Karlsruhe Institute of Technology",
+        small_catalogue["countries"]["DE"],
+        specialties=[(small_catalogue["fields"]["manufacturing"], 1.0)],
+    )
+    patched = embedded.refresh_index(held, IndexVersion.current())
+    assert patched is held and patched.size == 3 and patched.admitted("de-kit") is not None
+
+    Institution.objects.get(external_id="nl-wur").delete()
+    after_delete = embedded.refresh_index(patched, IndexVersion.current())
+    assert after_delete.size == 2 and after_delete.admitted("nl-wur") is None
+
+
 def _query_and_terms(demand, index):
     from search.ranking import build_query
     from search.scoring import build_terms
