@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from catalog.text import pick_language
-from search.scoring import DemandQuery, InstitutionFeatures, Term
+from search.analysis import has_cjk
+from search.scoring import DemandQuery, InstitutionFeatures, Term, bm25_frequency
 
 if TYPE_CHECKING:
     from search.ranking import ReasonContext
 
 MAX_WORDS = 5
+
+
+def contribution(term: Term, features: InstitutionFeatures) -> float:
+    """What a word term added to the institution's score."""
+    return term.weight * bm25_frequency(features.token_counts[term.key], features.length, term.average_length)
 
 
 def reasons_for(
@@ -36,11 +42,12 @@ def reasons_for(
         else:
             reasons.append(_("specialty: %(field)s") % {"field": field_name(code)})
 
-    words = [
-        query.written.get(t.key, t.key)
-        for t in sorted(terms, key=lambda t: -t.weight)
-        if t.kind == "token" and t.key in features.token_counts
-    ]
+    # The shared words that added most to the score: rare in the catalogue and frequent in this profile.
+    shared = [t for t in terms if t.kind == "token" and t.key in features.token_counts]
+    shared.sort(key=lambda t: (-contribution(t, features), t.key))
+    written = [query.written.get(t.key, t.key) for t in shared]
+    # Chinese is cut into words and their parts (海上风电, 海上, 风电, 上风): name the whole word only.
+    words = [w for w in written if not (has_cjk(w) and any(w != other and w in other for other in written))]
     if words:
         reasons.append(_("shares words with the demand: %(words)s") % {"words": ", ".join(words[:MAX_WORDS])})
 
