@@ -13,5 +13,10 @@ urlpatterns = [
     path("demands/<slug:external_id>/publish/", demands.demand_publish, name="demand-publish"),
     path("demands/<slug:external_id>/withdraw/", demands.demand_withdraw, name="demand-withdraw"),
     path("demands/<slug:external_id>/reviews/invite/", reviews.review_invite, name="review-invite"),
+    path(
+        "demands/<slug:external_id>/reviews/<int:pk>/cancel/",
+        reviews.review_cancel,
+        name="review-cancel",
+    ),
     path("reviews/<str:token>/", reviews.review_sign, name="review-sign"),
 ]

@@ -148,13 +148,13 @@ def office_section(user) -> OfficeSection:
 
 
 def _open_reviews(user):
-    """Reviews asked of any of this person's verified addresses and not yet signed."""
+    """Reviews asked of any of this person's verified addresses, neither signed nor cancelled yet."""
     addressed = Q()
     for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
         addressed |= Q(email__iexact=email)
     if not addressed:
         return ExpertReview.objects.none()
-    return ExpertReview.objects.filter(addressed, signed_at__isnull=True).order_by("-invited_at")
+    return ExpertReview.objects.open().filter(addressed).order_by("-invited_at")
 
 
 def _awaiting_reply(inquiries, *, from_side: str, new_threads: bool = False) -> list[Inquiry]:

@@ -68,7 +68,7 @@ class SignupForm(UnitChoiceForm):
             return False
         return (
             StaffInvitation.objects.open().filter(email__iexact=email).exists()
-            or ExpertReview.objects.filter(email__iexact=email, signed_at__isnull=True).exists()
+            or ExpertReview.objects.open().filter(email__iexact=email).exists()
         )
 
     def signup(self, request, user) -> None:

@@ -146,6 +146,7 @@ def world(people, small_catalogue, django_user_model) -> dict:
     )
     return {
         "inquiry": inquiry.pk,
+        "review": review.pk,
         "review_token": review.token,
         "membership": zhao.pk,
         "staff": carl.pk,
@@ -163,7 +164,7 @@ def snapshot() -> dict:
         "inquiries": sorted(Inquiry.objects.values_list("pk", "demand_id", "institution_id", "status")),
         "messages": InquiryMessage.objects.count(),
         "proposals": Proposal.objects.count(),
-        "reviews": sorted(ExpertReview.objects.values_list("pk", "email", "signed_at")),
+        "reviews": sorted(ExpertReview.objects.values_list("pk", "email", "signed_at", "cancelled_at")),
         "memberships": sorted(UnitMembership.objects.values_list("user_id", "unit_id", "confirmed_at")),
         "staff": sorted(InstitutionStaff.objects.values_list("user_id", "institution_id")),
         "invitations": sorted(
@@ -261,11 +262,13 @@ ROWS = [
         post="no    no    no    ok    no    no    no"),
     Row("demand-withdraw-y-private", "/demands/y-private/withdraw/", changes="demands",
         post="no    no    no    no    ok    no    no"),
-    # Expert review: the unit invites; the link in Eve's email is what lets its holder read and sign (the
-    # demand's own unit may not review it, a visitor is asked to sign in first).
+    # Expert review: the unit invites and cancels; the link in Eve's email is what lets its holder read and
+    # sign (the demand's own unit may not review it, a visitor is asked to sign in first).
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("review-invite", "/demands/x-private/reviews/invite/", data=INVITE_EXPERT, changes="reviews",
         get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("review-cancel", "/demands/x-private/reviews/{review}/cancel/", changes="reviews",
         post="no    no    no    ok    no    no    no"),
     Row("review-sign", "/reviews/{review_token}/", data=SIGNED_OPINION, changes="reviews",
         get=" ok    ok    ok    ok    ok    ok    ok",

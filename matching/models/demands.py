@@ -182,9 +182,20 @@ class Demand(models.Model):
         return DemandType().record_of(self)
 
 
+class ExpertReviewQuerySet(models.QuerySet):
+    def open(self) -> ExpertReviewQuerySet:
+        """Invitations still waiting for the expert: neither signed nor cancelled."""
+        return self.filter(signed_at__isnull=True, cancelled_at__isnull=True)
+
+    def not_cancelled(self) -> ExpertReviewQuerySet:
+        """Signed reviews and open invitations; a cancelled invitation was a mistake the unit withdrew."""
+        return self.filter(cancelled_at__isnull=True)
+
+
 class ExpertReview(models.Model):
     """An expert's signed review opinion on a demand (专家评审意见), requested by email with a token.
-    Signing it writes the opinion into the demand's `expert_review`, which satisfies the rule."""
+    Signing it writes the opinion into the demand's `expert_review`, which satisfies the rule; the unit
+    may cancel an invitation nobody has signed, and its link then says so."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="reviews")
     email = models.EmailField(_("expert's email"))
@@ -201,6 +212,9 @@ class ExpertReview(models.Model):
     opinion = models.TextField(_("opinion"), blank=True)
     invited_at = models.DateTimeField(auto_now_add=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExpertReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-invited_at"]
@@ -212,3 +226,12 @@ class ExpertReview(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the expert: the same test as ExpertReviewQuerySet.open(), on one review."""
+        return not self.is_signed and not self.is_cancelled

@@ -1,6 +1,7 @@
 """The demand board's typed verbs: save a demand edited in the site, publish and withdraw it, invite an
-expert and sign a review. Publishing and every save of a published demand re-check the policy rules
-(`matching.rules.check`) on what is stored, in the same transaction, so no published demand breaks them."""
+expert, cancel the invitation and sign a review. Publishing and every save of a published demand re-check
+the policy rules (`matching.rules.check`) on what is stored, in the same transaction, so no published
+demand breaks them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -120,7 +122,7 @@ def withdraw_demand(demand: Demand, by) -> Demand:
 
 
 class ReviewRefused(Exception):
-    """A review link that cannot be used (already signed); the message says why."""
+    """A review link that cannot be used (already signed, or cancelled); the message says why."""
 
     def __init__(self, message):
         super().__init__(str(message))
@@ -145,6 +147,19 @@ def invite_expert(demand: Demand, email: str, by) -> ExpertReview:
     return review
 
 
+def cancel_review_invitation(review: ExpertReview, by) -> ExpertReview:
+    """Withdraws an invitation nobody has signed (sent to a wrong address, say); its link then says it was
+    cancelled. Cancelling a cancelled invitation changes nothing; a signed review stays."""
+    with transaction.atomic():
+        review = ExpertReview.objects.select_for_update().get(pk=review.pk)
+        if review.is_signed:
+            raise ValidationError(_("This review has been signed already; it cannot be cancelled."))
+        if not review.is_cancelled:
+            review.cancelled_at = timezone.now()
+            review.save(update_fields=["cancelled_at"])
+    return review
+
+
 def sign_review(
     review: ExpertReview, *, expert, name: str, affiliation: str, title: str, opinion: str
 ) -> ExpertReview:
@@ -155,6 +170,8 @@ def sign_review(
         review = ExpertReview.objects.select_for_update().select_related("demand").get(pk=review.pk)
         if review.is_signed:
             raise ReviewRefused(_("This review has been signed already; the link cannot be used again."))
+        if review.is_cancelled:
+            raise ReviewRefused(_("The organizing unit cancelled this invitation; the link cannot be used."))
         if member_unit(expert) == review.demand.organizing_unit:
             raise ReviewRefused(_("An expert review must come from outside the organizing unit."))
         # Like a staff invitation, the link is for the person it was sent to: the signer owns that address.

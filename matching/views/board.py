@@ -94,7 +94,7 @@ class DemandDetailView(DetailView):
             findings=shown,
             blocked=blockers(findings, demand.justifications),
             signed_reviews=[review for review in reviews if review.is_signed],
-            pending_reviews=[review for review in reviews if not review.is_signed] if insider else [],
+            pending_reviews=[review for review in reviews if review.is_open] if insider else [],
             can_publish=can_edit and demand.status != DemandStatus.PUBLISHED,
             can_withdraw=can_edit and demand.status == DemandStatus.PUBLISHED,
         )

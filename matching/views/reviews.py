@@ -1,19 +1,22 @@
 """Expert review: a unit member invites an expert by email; the expert follows the link, signs in or signs
-up, and signs the opinion. The token in the link is what lets the expert read the demand, even a draft."""
+up, and signs the opinion. The token in the link is what lets the expert read the demand, even a draft.
+The unit may cancel an invitation nobody has signed; its link then says so and cannot be signed."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from matching.forms import InviteExpertForm, SignReviewForm
 from matching.models import ExpertReview
-from matching.services.demands import ReviewRefused, invite_expert, sign_review
+from matching.services.demands import ReviewRefused, cancel_review_invitation, invite_expert, sign_review
 from matching.views.demands import editable_demand
 
 
@@ -28,12 +31,28 @@ def review_invite(request: HttpRequest, external_id: str) -> HttpResponse:
     return render(
         request,
         "matching/review_invite.html",
-        {"demand": demand, "form": form, "reviews": demand.reviews.all()},
+        {"demand": demand, "form": form, "reviews": demand.reviews.not_cancelled()},
     )
 
 
+@require_POST
+@login_required
+def review_cancel(request: HttpRequest, external_id: str, pk: int) -> HttpResponse:
+    """A member of the demand's unit (those who may invite) withdraws an invitation nobody has signed."""
+    demand = editable_demand(request.user, external_id)
+    review = get_object_or_404(demand.reviews, pk=pk)
+    try:
+        cancel_review_invitation(review, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The invitation to %(email)s was cancelled.") % {"email": review.email})
+    return redirect(reverse("matching:demand-detail", args=[demand.external_id]) + "#reviews")
+
+
 def review_sign(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation. A wrong token is 404; a used one says so (to the signer: thank you)."""
+    """The link in the invitation. A wrong token is 404; a used one says so (to the signer: thank you), and
+    so does a cancelled one."""
     review = get_object_or_404(ExpertReview.objects.select_related("demand__organizing_unit"), token=token)
     demand = review.demand
     if review.is_signed:
@@ -44,6 +63,8 @@ def review_sign(request: HttpRequest, token: str) -> HttpResponse:
             {"review": review, "demand": demand, "signer": signer},
             status=200 if signer else 410,
         )
+    if review.is_cancelled:
+        return render(request, "matching/review_used.html", {"review": review, "demand": demand}, status=410)
     if not request.user.is_authenticated:
         here = urlencode({"next": request.get_full_path()})
         return render(

@@ -1,14 +1,19 @@
 """Expert review: a unit invites an expert by email; the expert signs in and signs the opinion, which
-satisfies the expert-review rule and is shown on the demand."""
+satisfies the expert-review rule and is shown on the demand. The unit may cancel an invitation nobody has
+signed; its link then says so and cannot be signed."""
 
 from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from catalog.roles import is_expert
 from matching.models import Demand, ExpertReview, Notification
 from matching.rules import check
+from matching.services.demands import ReviewRefused, cancel_review_invitation, sign_review
+from portal.forms import SignupForm
+from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +205,127 @@ def test_only_the_invited_address_can_sign_the_review(client, people, demand):
     assert response.status_code == 200 and "wang@example.org" in response.content.decode()
     review.refresh_from_db()
     assert not review.is_signed
+
+
+def cancel_url(review: ExpertReview, prefix: str = "/en") -> str:
+    return f"{prefix}/demands/{review.demand.external_id}/reviews/{review.pk}/cancel/"
+
+
+def test_the_unit_cancels_an_invitation_and_its_link_says_so(client, people, demand):
+    review = invite(client, people, demand, email="eve@example.org")
+    client.force_login(people["eve"])
+    assert f"/reviews/{review.token}/" in client.get("/en/dashboard/").content.decode()
+    client.force_login(people["xu"])
+    page = client.get(f"/en/demands/{demand.external_id}/").content.decode()
+    assert "eve@example.org" in page and cancel_url(review) in page
+    response = client.post(cancel_url(review), follow=True)
+    assert response.redirect_chain == [(f"/en/demands/{demand.external_id}/#reviews", 302)]
+    assert "The invitation to eve@example.org was cancelled." in response.content.decode()
+    review.refresh_from_db()
+    assert review.cancelled_at is not None and not review.is_signed
+    # Gone from the demand's invitations, and nothing counts it towards the expert-review rule.
+    assert response.context["pending_reviews"] == []
+    assert cancel_url(review) not in response.content.decode()
+    assert "expert-review" in {finding.rule for finding in check(demand.as_record())}
+    # The emailed link explains instead of asking for an opinion, in both languages, and cannot be signed.
+    client.logout()
+    for prefix in ("/en", "/zh-hans"):
+        cancelled = client.get(f"{prefix}/reviews/{review.token}/")
+        assert cancelled.status_code == 410
+        assert 'name="opinion"' not in cancelled.content.decode()
+    assert "This invitation was cancelled" in client.get(f"/en/reviews/{review.token}/").content.decode()
+    client.force_login(people["eve"])
+    assert f"/reviews/{review.token}/" not in client.get("/en/dashboard/").content.decode()
+    assert client.post(f"/en/reviews/{review.token}/", OPINION).status_code == 410
+    with pytest.raises(ReviewRefused):
+        sign_review(review, expert=people["eve"], **OPINION)
+    review.refresh_from_db()
+    demand.refresh_from_db()
+    assert not review.is_signed and demand.expert_review is None
+
+
+def test_cancelling_a_cancelled_invitation_changes_nothing(client, people, demand):
+    review = cancel_review_invitation(invite(client, people, demand), people["xu"])
+    cancelled_at = review.cancelled_at
+    assert cancel_review_invitation(review, people["xu"]).cancelled_at == cancelled_at
+    client.force_login(people["xu"])
+    assert client.post(cancel_url(review)).status_code == 302
+    review.refresh_from_db()
+    assert review.cancelled_at == cancelled_at
+
+
+@pytest.mark.parametrize("who, status", [("yang", 404), ("anna", 404), ("eve", 404), ("olivia", 403)])
+def test_only_the_unit_cancels_its_invitations(client, people, demand, who, status):
+    review = invite(client, people, demand)
+    activate_totp(people["olivia"])  # the office reads the demand but does not act for the unit
+    client.force_login(people[who])
+    assert client.post(cancel_url(review)).status_code == status
+    review.refresh_from_db()
+    assert review.cancelled_at is None
+
+
+def test_another_units_invitation_cannot_be_cancelled_through_ones_own_demand(client, people, demand):
+    theirs = Demand.objects.create(
+        organizing_unit=people["unit_y"],
+        external_id="dm-theirs",
+        title="农业机器人培训",
+        days=21,
+        group_size=12,
+        category="professional",
+        status="draft",
+        visibility="private",
+    )
+    review = ExpertReview.objects.create(demand=theirs, email="wang@example.org", invited_by=people["yang"])
+    client.force_login(people["xu"])
+    assert client.post(f"/en/demands/{demand.external_id}/reviews/{review.pk}/cancel/").status_code == 404
+    assert client.post(cancel_url(review)).status_code == 404
+    review.refresh_from_db()
+    assert review.cancelled_at is None
+
+
+def test_cancelling_is_a_post(client, people, demand):
+    review = invite(client, people, demand)
+    client.force_login(people["xu"])
+    assert client.get(cancel_url(review)).status_code == 405
+    review.refresh_from_db()
+    assert review.cancelled_at is None
+
+
+def test_a_signed_review_cannot_be_cancelled(client, people, demand):
+    review = invite(client, people, demand, email="eve@example.org")
+    client.force_login(people["eve"])
+    client.post(f"/en/reviews/{review.token}/", OPINION)
+    client.force_login(people["xu"])
+    response = client.post(cancel_url(review), follow=True)
+    assert response.redirect_chain == [(f"/en/demands/{demand.external_id}/#reviews", 302)]
+    assert "it cannot be cancelled" in response.content.decode()
+    with pytest.raises(ValidationError):
+        cancel_review_invitation(review, people["xu"])
+    review.refresh_from_db()
+    demand.refresh_from_db()
+    assert review.is_signed and review.cancelled_at is None
+    assert demand.expert_review["expert"] == OPINION["name"]
+
+
+def test_inviting_the_same_address_again_after_cancelling_gives_a_working_link(
+    client, people, demand, django_user_model
+):
+    first = invite(client, people, demand)
+    cancel_review_invitation(first, people["xu"])
+    # A cancelled invitation no longer lets its address sign up without an organizing unit.
+    assert not SignupForm().unit_is_optional({"email": "wang@example.org"})
+    client.force_login(people["xu"])
+    client.post(f"/en/demands/{demand.external_id}/reviews/invite/", {"email": "wang@example.org"})
+    again = ExpertReview.objects.get(demand=demand, email="wang@example.org", cancelled_at__isnull=True)
+    assert again.token != first.token
+    assert SignupForm().unit_is_optional({"email": "wang@example.org"})
+    assert [review.pk for review in ExpertReview.objects.filter(demand=demand).open()] == [again.pk]
+    wang = django_user_model.objects.create_user("wang", "wang@example.org", "pw")
+    wang.emailaddress_set.create(email="wang@example.org", verified=True, primary=True)
+    client.force_login(wang)
+    assert client.get(f"/en/reviews/{first.token}/").status_code == 410
+    assert 'name="opinion"' in client.get(f"/en/reviews/{again.token}/").content.decode()
+    assert client.post(f"/en/reviews/{again.token}/", OPINION).status_code == 302
+    again.refresh_from_db()
+    demand.refresh_from_db()
+    assert again.is_signed and check(demand.as_record()) == []
