@@ -49,7 +49,8 @@ def reasons_for(
     # Chinese is cut into words and their parts (海上风电, 海上, 风电, 上风): name the whole word only.
     words = [w for w in written if not (has_cjk(w) and any(w != other and w in other for other in written))]
     if words:
-        reasons.append(_("shares words with the demand: %(words)s") % {"words": ", ".join(words[:MAX_WORDS])})
+        listed = pick_language("、", ", ").join(words[:MAX_WORDS])
+        reasons.append(_("shares words with the demand: %(words)s") % {"words": listed})
 
     country = context.countries.get(features.country)
     country_name = country.name if country else features.country

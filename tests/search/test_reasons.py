@@ -29,7 +29,7 @@ def test_a_chinese_word_is_named_whole(small_catalogue):
         small_catalogue["countries"]["DE"],
         description_zh="海上风电的运维与并网技术研究。",
     )
-    words = shared_words({"external_id": "d", "title": "海上风电运维培训"}, "dk-dtu", "zh-hans").split(", ")
+    words = shared_words({"external_id": "d", "title": "海上风电运维培训"}, "dk-dtu", "zh-hans").split("、")
     assert "海上风电" in words and "运维" in words
     assert not {"海上", "风电"} & set(words)
 
