@@ -50,6 +50,11 @@ def said_count(language: str, singular: str, plural: str, count: int) -> str:
         return ngettext(singular, plural, count) % {"counter": count}
 
 
+def labelled(language: str, label: str, value: str) -> str:
+    """A label and its value as the interface shows them in `language` (a Chinese colon in Chinese)."""
+    return said(language, "%(label)s: %(value)s", label=said(language, label), value=value)
+
+
 def evaluations_by_units(language: str, count: int) -> str:
     return said_count(
         language,
@@ -253,15 +258,15 @@ def test_both_sides_rate_on_phones_read_each_other_once_both_answered_and_tum_dr
     xu.reload()
     expect(xu.locator("[data-sealed]")).to_have_count(0)
     tum_on_group = xu.locator("[data-evaluation=institution]")
-    expect(tum_on_group).to_contain_text(f"{said('zh-hans', 'Overall')}: 4.3")
-    expect(tum_on_group).to_contain_text(f"{said('zh-hans', 'Engagement')}: 4")
+    expect(tum_on_group).to_contain_text(labelled("zh-hans", "Overall", "4.3"))
+    expect(tum_on_group).to_contain_text(labelled("zh-hans", "Engagement", "4"))
     expect(tum_on_group).to_contain_text(TUM_COMMENT)
     snap(xu, "quality-05-xu-reads-tum")
     anna.reload()
     expect(anna.locator("[data-sealed]")).to_have_count(0)
     group_on_tum = anna.locator("[data-evaluation=unit]")
-    expect(group_on_tum).to_contain_text(f"{said('en', 'Overall')}: 1.4")
-    expect(group_on_tum).to_contain_text(f"{said('en', 'Teaching')}: 1")
+    expect(group_on_tum).to_contain_text(labelled("en", "Overall", "1.4"))
+    expect(group_on_tum).to_contain_text(labelled("en", "Teaching", "1"))
     expect(group_on_tum).to_contain_text(LEADER_COMMENT)
 
     # After: TUM's public record counts the group's rating (not TUM's rating of the group) and shows the
