@@ -70,25 +70,26 @@ def store_uploads(user, images: Iterable[UploadedFile], documents: Iterable[Uplo
         return Uploads()
     forget_abandoned_uploads(user)
     collection = collection_named(UPLOAD_COLLECTION)
-    stored_images = []
-    for upload in images:
-        upload.seek(0)
-        image = get_image_model()(
-            title=upload.name, file=upload, collection=collection, uploaded_by_user=user
-        )
-        image._set_image_file_metadata()
-        image.save()
-        stored_images.append(image)
-    stored_documents = []
-    for upload in documents:
-        upload.seek(0)
-        document = get_document_model()(
-            title=upload.name, file=upload, collection=collection, uploaded_by_user=user
-        )
-        document._set_document_file_metadata()
-        document.save()
-        stored_documents.append(document)
-    return Uploads(tuple(stored_images), tuple(stored_documents))
+    return Uploads(
+        tuple(
+            _stored(get_image_model(), "_set_image_file_metadata", upload, collection, user)
+            for upload in images
+        ),
+        tuple(
+            _stored(get_document_model(), "_set_document_file_metadata", upload, collection, user)
+            for upload in documents
+        ),
+    )
+
+
+def _stored(model, set_metadata: str, upload: UploadedFile, collection: Collection, user):
+    """One upload saved as a Wagtail image or document, with the size and hash Wagtail's own upload
+    views record (`set_metadata` names the model's method for them)."""
+    upload.seek(0)
+    item = model(title=upload.name, file=upload, collection=collection, uploaded_by_user=user)
+    getattr(item, set_metadata)()
+    item.save()
+    return item
 
 
 def forget_abandoned_uploads(user) -> None:
