@@ -1,5 +1,5 @@
 """The office's statistics page: a chart and a table for each figure, every table downloadable as CSV
-(UTF-8 with a BOM, so Excel reads Chinese) or as an Excel workbook."""
+(UTF-8 with a BOM, so Excel reads Chinese) or as an Excel workbook, their text cells never formulas."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from catalog.roles import is_office
+from catalog.spreadsheets import cells
 from matching.statistics import TABLES, Table, all_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,8 +45,8 @@ def csv_response(table: Table) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM Excel needs to read UTF-8 (Chinese names) correctly
     writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows(["" if value is None else value for value in row] for row in table.rows)
+    writer.writerow(cells(table.headers))
+    writer.writerows(cells("" if value is None else value for value in row) for row in table.rows)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     return response
@@ -56,11 +57,11 @@ def xlsx_response(table: Table) -> HttpResponse:
     sheet = workbook.active
     # Sheet titles: at most 31 characters, none of []:*?/\ .
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", str(table.title))[:31]
-    sheet.append(table.headers)
+    sheet.append(cells(table.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append(row)
+        sheet.append(cells(row))
     for column, header in zip(sheet.columns, table.headers, strict=False):
         width = max([len(str(header)) * 2, *(len(str(cell.value or "")) * 2 for cell in column)])
         sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10), 60)

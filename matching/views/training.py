@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from catalog.spreadsheets import cells
 from matching.models import LogEntry, Side, TrainingGroup
 from matching.services import negotiation
 from matching.services import training as services
@@ -162,10 +163,12 @@ def log_export(request: HttpRequest, pk: int) -> HttpResponse:
     # A byte-order mark so spreadsheet programs read the Chinese text as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([_("Date"), _("Place"), _("Content"), _("Hours"), _("Notes"), _("Side")])
+    writer.writerow(cells([_("Date"), _("Place"), _("Content"), _("Hours"), _("Notes"), _("Side")]))
     for entry in group.log_entries.all():
         writer.writerow(
-            [f"{entry.date:%Y-%m-%d}", entry.place, entry.content, entry.hours, entry.notes, entry.side]
+            cells(
+                [f"{entry.date:%Y-%m-%d}", entry.place, entry.content, entry.hours, entry.notes, entry.side]
+            )
         )
     return response
 

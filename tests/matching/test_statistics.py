@@ -227,3 +227,31 @@ def test_the_office_dashboard_links_to_the_statistics(client, people):
     response = client.get("/en/dashboard/")
     assert response.status_code == 200
     assert 'href="/en/office/statistics/"' in response.content.decode()
+
+
+FORMULA_NAME = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def formula_named(figures):
+    """Wageningen renamed to a spreadsheet formula in both languages, as a hostile edit might."""
+    wur = figures["wur"]
+    type(wur).objects.filter(pk=wur.pk).update(name_en=FORMULA_NAME, name_zh=FORMULA_NAME)
+    return figures
+
+
+def test_an_institution_named_like_a_formula_stays_text_in_the_csv(client, people, formula_named):
+    client.force_login(people["olivia"])
+    response = client.get("/en/office/statistics/", {"table": "evaluations-by-institution", "format": "csv"})
+    parsed = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert parsed[2] == ["'" + FORMULA_NAME, "Netherlands", "1", "3.0"]
+
+
+def test_an_institution_named_like_a_formula_stays_text_in_the_xlsx(client, people, formula_named):
+    client.force_login(people["olivia"])
+    response = client.get("/en/office/statistics/", {"table": "evaluations-by-institution", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    name, country, count, mean = sheet[3]
+    assert name.value == "'" + FORMULA_NAME and name.data_type != "f"
+    assert (country.value, count.value, mean.value) == ("Netherlands", 1, 3.0)
+    assert count.data_type == mean.data_type == "n"

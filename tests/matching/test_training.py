@@ -3,7 +3,9 @@ and a two-way evaluation behind QR-code links that stays sealed until both sides
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -111,6 +113,24 @@ def test_log_entries_are_added_by_both_sides_shown_by_date_and_exported(group, p
     body = export.content.decode("utf-8-sig")
     assert "工业4.0" in body and "Robotics lab" in body
     assert body.index("München") < body.index("Garching")
+
+
+def test_log_text_that_would_run_as_a_spreadsheet_formula_is_exported_as_text(group, people, client):
+    client.force_login(people["anna"])
+    response = client.post(
+        f"/en/training-groups/{group.pk}/log/",
+        {
+            "date": group.start_date.isoformat(),
+            "place": "@SUM(1)",
+            "content": '=HYPERLINK("http://evil","x")',
+            "hours": "2",
+            "notes": "-2+3",
+        },
+    )
+    assert response.status_code == 302
+    export = client.get(f"/en/training-groups/{group.pk}/log.csv")
+    header, row = csv.reader(io.StringIO(export.content.decode("utf-8-sig")))
+    assert row[1:5] == ["'@SUM(1)", '\'=HYPERLINK("http://evil","x")', "2.0", "'-2+3"]
 
 
 def test_the_office_reads_but_does_not_write_the_log(group, people, client):
