@@ -1,10 +1,13 @@
 """Side effects of account events: colleagues hear of a person waiting to join their unit once that person's
-email is verified; institution staff made anywhere (services, the Django admin, fixtures) get the Wagtail
-permissions of their institution, and lose them when they leave."""
+email is verified; setting up an authenticator counts as passing it in this session; institution staff made
+anywhere (services, the Django admin, fixtures) get the Wagtail permissions of their institution, and lose
+them when they leave."""
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import email_confirmed
+from allauth.mfa.signals import authenticator_added
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -30,3 +33,11 @@ def staff_joined(sender, instance: InstitutionStaff, created: bool, raw: bool = 
 @receiver(post_delete, sender=InstitutionStaff)
 def staff_left(sender, instance: InstitutionStaff, **kwargs) -> None:
     revoke_page_permissions(instance.user, instance.institution)
+
+
+@receiver(authenticator_added)
+def record_second_factor_on_set_up(sender, request, user, authenticator, **kwargs) -> None:
+    """Setting up an authenticator app proves its code in this session, as entering one at sign-in does, so
+    the office's two-factor check (portal.middleware) lets the person on without asking again at once."""
+    if request is not None:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,16 @@ from matching.models import UnitMembership
 from portal import services
 from portal.dashboards import dashboard_for
 from portal.forms import UnitChoiceForm
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """Wagtail's own sign-in form would take a password alone, past the office's second factor and allauth's
+    rate limits; every sign-in goes through allauth instead, and a password posted here is never read."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 @login_required

@@ -137,3 +137,22 @@ def people(small_catalogue, django_user_model):
         "unit_x": unit_x,
         "unit_y": unit_y,
     }
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_every_factor():
+    """`client.force_login` stands for a complete sign-in: allauth's record of the session then says the
+    second factor was passed, as signing in with an authenticator code does. Tests of a password-only
+    session build it through allauth's real sign-in or remove the record themselves."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.contrib.auth.signals import user_logged_in
+
+    def record(sender, request, user, **kwargs):
+        # The test client's force_login signs in through a bare HttpRequest that no URL resolved.
+        if request is not None and not request.path:
+            record_authentication(request, user, "password")
+            record_authentication(request, user, "mfa", type="totp")
+
+    user_logged_in.connect(record, dispatch_uid="tests-force-login-factors")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-force-login-factors")

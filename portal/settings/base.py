@@ -166,6 +166,8 @@ MFA_TOTP_ISSUER = "Training Match"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Passwords are reset through allauth (its rate limits, its emails), as every sign-in goes through it.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@training-match.example.org")
 
 LOGGING = {

@@ -5,7 +5,6 @@ office suspends TUM with a written reason and it vanishes from the directory and
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +16,7 @@ from playwright.sync_api import Page, expect
 from catalog.models import InstitutionStatus
 from matching.services.training import open_training_group
 from tests.browser.test_demand_negotiation import BROWSER_LOCALE, said, sign_in, snap
-from tests.factories import activate_totp, make_evaluation, make_institution
+from tests.factories import activate_totp, current_totp_code, make_evaluation, make_institution
 from tests.matching.test_negotiation import demand, thread  # noqa: F401 (fixtures)
 from tests.matching.test_training import agreed, group_terms  # noqa: F401 (fixture, helper)
 
@@ -146,19 +145,12 @@ def rank_of(page: Page, institution: str) -> str:
 
 def sign_in_with_authenticator(page: Page, language: str, user, email: str) -> None:
     """Password, then the code of the authenticator app (allauth.mfa), computed from the stored secret."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-    from allauth.mfa.utils import decrypt
-
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill("pw")
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("h1")).to_have_text(said(language, "Two-Factor Authentication"))
-    secret = decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
-    if time.time() % 30 > 27:  # a code about to expire might be refused on arrival
-        time.sleep(30 - time.time() % 30 + 0.1)
-    page.locator("input[name=code]").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.locator("input[name=code]").fill(current_totp_code(user))
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".account-nav .account-name")).to_have_text(email)
 
