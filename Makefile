@@ -23,6 +23,7 @@ messages: install system-deps
 
 demo: messages
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable  # the database cache's table, when the settings use one (production)
 	$(PY) manage.py load_demo
 
 # With SEARCH_BACKEND=elasticsearch the index worker runs beside the web server and stops with it.

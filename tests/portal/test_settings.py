@@ -52,3 +52,24 @@ def test_check_deploy_prints_no_warning():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "WARNINGS" not in result.stdout
+
+
+def cache_backend(**env: str) -> str:
+    secret = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage(
+        "shell", "-v", "0", "-c", code, SECRET_KEY=secret, ALLOWED_HOSTS="portal.example.org", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_workers_share_the_database_cache_by_default():
+    # allauth's sign-in limits count in the cache; a cache per worker would let each count alone.
+    assert cache_backend(REDIS_URL="") == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_redis_url_switches_production_to_redis():
+    assert (
+        cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == "django.core.cache.backends.redis.RedisCache"
+    )
