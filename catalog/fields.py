@@ -1,14 +1,27 @@
-"""Model fields of the catalogue."""
+"""Model fields of the catalogue, and the check of the web addresses it links to."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 _SEPARATORS = re.compile(r"[\n,，、;；]+")
+
+#: The web addresses the catalogue imports and links to: http or https, never `javascript:` or `data:`.
+validate_web_address = URLValidator(schemes=["http", "https"])
+
+
+def is_web_address(value: str) -> bool:
+    try:
+        validate_web_address(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class WordListFormField(forms.CharField):

@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable, Page, PageManager
 
-from catalog.fields import WordListField
+from catalog.fields import WordListField, is_web_address
 from catalog.forms import CataloguePageForm
 from catalog.quality import QualityRecord, quality_record
 from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet, StaffInvitationQuerySet
@@ -276,6 +276,11 @@ class Institution(Page):
     @property
     def is_admitted(self) -> bool:
         return self.status == InstitutionStatus.ACTIVE
+
+    @property
+    def website_link(self) -> str:
+        """The website as a link target: only an http or https address, whatever an old row may hold."""
+        return self.website if is_web_address(self.website) else ""
 
     def full_clean(self, *args, **kwargs):
         # The page title is the English name; set it before Wagtail derives the slug from it.

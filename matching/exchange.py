@@ -30,8 +30,8 @@ class DemandType(RecordType):
     keys = [
         Code("external_id"),
         Text("title", required=True, max_length=255),
-        Text("topic"),
-        Text("content"),
+        Text("topic", multiline=True),
+        Text("content", multiline=True),
         # Fields left out stay empty here; detecting them from the texts is the search room's analyser.
         RefList("fields", "field", target_key="code"),
         RefList("destinations", "country", target_key="code"),
@@ -47,16 +47,29 @@ class DemandType(RecordType):
             "special_project",
             [
                 Choice("kind", ["major_project", "key_rd", "base_talent"]),
-                Text("name"),
+                Text("name", max_length=255),
                 Int("year", minimum=1900, maximum=2100),
             ],
             omit_when_absent=True,
         ),
         Bool("backbone_plan", nullable=True),
-        Obj("expert_review", [Text("opinion"), Text("expert"), Text("affiliation"), Text("title")]),
+        Obj(
+            "expert_review",
+            [
+                Text("opinion", multiline=True),
+                Text("expert", max_length=120),
+                Text("affiliation", max_length=255),
+                Text("title", max_length=120),
+            ],
+        ),
         Obj(
             "foreign_funding",
-            [Text("funder"), Text("institution"), Text("content"), Number("amount", minimum=0)],
+            [
+                Text("funder", max_length=255),
+                Text("institution", max_length=255),
+                Text("content", multiline=True),
+                Number("amount", minimum=0),
+            ],
         ),
         Bool("double_cross"),
         Choice("organizer_level", OrganizerLevel.values, nullable=True),

@@ -9,14 +9,24 @@ from __future__ import annotations
 import abc
 import copy
 import datetime
+import json
 import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from catalog.exchange.bulk import chunked, insert_rows
+from catalog.fields import validate_web_address
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# C0 control characters and DEL: none in one-line text; text of several lines may hold tabs and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BESIDE_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The largest whole number every integer column holds (PostgreSQL's integer); keys may allow less.
+MAX_INT = 2**31 - 1
 
 
 class ExchangeError(Exception):
@@ -37,7 +47,8 @@ class Invalid(Exception):
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    # json.dumps quotes text with its control characters escaped, so an error never prints them raw.
+    text = repr(value) if not isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -95,12 +106,14 @@ class Key:
 
 
 class Text(Key):
-    """A string; required text must not be blank, and no longer than its column."""
+    """A string no longer than its column; required text must not be blank. One line (a name, a code)
+    unless `multiline` (a description, a comment): control characters never, tabs and line breaks there."""
 
-    def __init__(self, name: str, *, max_length: int | None = None, **kwargs):
+    def __init__(self, name: str, *, max_length: int | None = None, multiline: bool = False, **kwargs):
         kwargs.setdefault("default", "")
         super().__init__(name, **kwargs)
         self.max_length = max_length
+        self.multiline = multiline
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str):
@@ -109,10 +122,46 @@ class Text(Key):
             self.fail("must not be empty")
         if self.max_length and len(value) > self.max_length:
             self.fail(f"longer than {self.max_length} characters")
+        _check_characters(self, value, multiline=self.multiline)
         return value
 
     def from_model(self, value: Any) -> str:
         return value or ""
+
+
+def _check_characters(key: Key, text: str, *, multiline: bool = False) -> None:
+    found = (_CONTROL_BESIDE_LINES if multiline else _CONTROL).search(text)
+    if found:
+        key.fail(f"control character U+{ord(found.group()):04X} at position {found.start() + 1}")
+
+
+class Url(Text):
+    """A web address the site links to: http or https only (never `javascript:`); "" for none."""
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value:
+            try:
+                validate_web_address(value)
+            except ValidationError:
+                self.fail(f"{_show(value)} is not an http or https address")
+        return value
+
+
+class Email(Text):
+    """An email address, as the model's EmailField checks it; "" for none."""
+
+    def __init__(self, name: str, *, max_length: int = 254, **kwargs):
+        super().__init__(name, max_length=max_length, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                self.fail(f"{_show(value)} is not an email address")
+        return value
 
 
 class Code(Text):
@@ -165,9 +214,9 @@ class Bool(Key):
 
 
 class Int(Key):
-    """A whole number within [minimum, maximum]; null when not given."""
+    """A whole number within [minimum, maximum], never more than its column holds; null when not given."""
 
-    def __init__(self, name: str, *, minimum: int | None = None, maximum: int | None = None, **kwargs):
+    def __init__(self, name: str, *, minimum: int | None = None, maximum: int = MAX_INT, **kwargs):
         super().__init__(name, **kwargs)
         self.minimum, self.maximum = minimum, maximum
 
@@ -186,10 +235,17 @@ class Number(Key):
         self.minimum, self.maximum = minimum, maximum
 
     def clean(self, value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _is_finite(value):
             self.fail(f"expected a number, got {_show(value)}")
         _check_range(self, value)
         return float(value)
+
+
+def _is_finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # a whole number too large for a float
+        return False
 
 
 def _check_range(key: Int | Number, value: float) -> None:
@@ -228,6 +284,8 @@ class TextList(Key):
     def clean(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.fail(f"expected a list of texts, got {_show(value)}")
+        for item in value:
+            _check_characters(self, item)
         return value
 
     def from_model(self, value: Any) -> list[str]:
@@ -245,6 +303,7 @@ class Scores(Key):
         if not isinstance(value, dict):
             self.fail(f"expected an object of scores, got {_show(value)}")
         for label, score in value.items():
+            _check_characters(self, label)
             if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
                 self.fail(f"score {_show(label)}: {_show(score)} is out of range (1 to 5)")
         return dict(sorted(value.items()))

@@ -175,6 +175,10 @@ def _parse(name: str, number: int, line: bytes, errors: _Errors) -> tuple[Record
         return errors.add(f"{where} bad JSON: not UTF-8")
     except json.JSONDecodeError as error:
         return errors.add(f"{where} bad JSON: {error.msg} (column {error.colno})")
+    except ValueError:  # Python's own limit on the digits of a whole number
+        return errors.add(f"{where} bad JSON: a number with too many digits")
+    except RecursionError:
+        return errors.add(f"{where} bad JSON: nested too deeply")
     if not isinstance(raw, dict):
         return errors.add(f"{where} bad JSON: a record must be an object")
     if "type" not in raw:

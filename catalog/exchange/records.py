@@ -15,6 +15,7 @@ from catalog.exchange.keys import (
     Choice,
     Code,
     Date,
+    Email,
     ExchangeError,
     Int,
     Invalid,
@@ -24,6 +25,7 @@ from catalog.exchange.keys import (
     Scores,
     Text,
     TextList,
+    Url,
     Weighted,
 )
 from catalog.exchange.registry import ImportContext, RecordType, UpdatePair, register
@@ -172,11 +174,11 @@ class InstitutionType(PageType):
         Bool("cooperating"),
         Choice("status", InstitutionStatus.values, default=InstitutionStatus.ACTIVE),
         Weighted("specialties", "field", target_key="code"),
-        Text("description_en"),
-        Text("description_zh"),
+        Text("description_en", multiline=True),
+        Text("description_zh", multiline=True),
         TextList("languages"),
-        Text("website", max_length=300),
-        Text("contact_email", max_length=254),
+        Url("website", max_length=300),
+        Email("contact_email"),
         Int("max_group_size", minimum=1),
     ]
 
@@ -215,8 +217,8 @@ class CourseType(PageType):
         Int("days", minimum=1),
         Text("language", max_length=20),
         Choice("delivery", Delivery.values, nullable=True),
-        Text("summary_en"),
-        Text("summary_zh"),
+        Text("summary_en", multiline=True),
+        Text("summary_zh", multiline=True),
         Bool("premium"),
     ]
 
@@ -269,7 +271,7 @@ class EvaluationType(RecordType):
         Scores("scores"),
         Int("group_size", minimum=1),
         Int("days", minimum=1),
-        Text("comment"),
+        Text("comment", multiline=True),
     ]
 
     def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
@@ -294,10 +296,10 @@ class OutcomeType(PageType):
         field_list(),
         Ref("country", "country", target_key="code"),
         Int("year", minimum=1900, maximum=2100),
-        Text("summary_zh"),
-        Text("summary_en"),
-        Text("economic_benefit"),
-        Text("social_benefit"),
+        Text("summary_zh", multiline=True),
+        Text("summary_en", multiline=True),
+        Text("economic_benefit", multiline=True),
+        Text("social_benefit", multiline=True),
     ]
 
     def check(self, record: dict) -> None:

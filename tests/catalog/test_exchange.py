@@ -445,6 +445,104 @@ BAD = {
         "title_en",
         "missing required key",
     ),
+    # Values the model and its form would refuse.
+    "website that is a script": (
+        [*SAMPLE[:4], {**SAMPLE[4], "website": "javascript:alert(1)"}],
+        5,
+        "website",
+        "not an http or https address",
+    ),
+    "website of another scheme": (
+        [*SAMPLE[:4], {**SAMPLE[4], "website": "ftp://example.org/"}],
+        5,
+        "website",
+        "not an http or https address",
+    ),
+    "email that is not an address": (
+        [*SAMPLE[:4], {**SAMPLE[4], "contact_email": "training at example.org"}],
+        5,
+        "contact_email",
+        "not an email address",
+    ),
+    "NUL in a name": (
+        [*SAMPLE[:4], {**SAMPLE[4], "name_en": "Alpine\u0000Rail"}],
+        5,
+        "name_en",
+        "control character U+0000",
+    ),
+    "line break in a name": (
+        [*SAMPLE[:4], {**SAMPLE[4], "name_en": "Alpine\nRail"}],
+        5,
+        "name_en",
+        "control character U+000A",
+    ),
+    "NUL in a multi-line text": (
+        [*SAMPLE[:4], {**SAMPLE[4], "description_en": "One\nTwo\u0000"}],
+        5,
+        "description_en",
+        "control character U+0000",
+    ),
+    "bell in a multi-line text": (
+        [*SAMPLE[:5], {**SAMPLE[8], "comment": "Good\u0007"}],
+        6,
+        "comment",
+        "control character U+0007",
+    ),
+    "NUL in a synonym": (
+        [{**SAMPLE[0], "synonyms": ["metro\u0000"]}],
+        1,
+        "synonyms",
+        "control character U+0000",
+    ),
+    "NUL in a score's name": (
+        [*SAMPLE[:5], {**SAMPLE[8], "scores": {"teaching\u0000": 4}}],
+        6,
+        "scores",
+        "control character U+0000",
+    ),
+    "name longer than its column": (
+        [*SAMPLE[:4], {**SAMPLE[4], "name_en": "A" * 256}],
+        5,
+        "name_en",
+        "longer than 255 characters",
+    ),
+    "group size too large for its column": (
+        [*SAMPLE[:4], {**SAMPLE[4], "max_group_size": 10**30}],
+        5,
+        "max_group_size",
+        "out of range (1 to 2147483647)",
+    ),
+    "demand days too large for its column": (
+        [*SAMPLE[:5], {**SAMPLE[11], "days": 10**30}],
+        6,
+        "days",
+        "out of range",
+    ),
+    "evaluation group size too large for its column": (
+        [*SAMPLE[:5], {**SAMPLE[8], "group_size": 2**31}],
+        6,
+        "group_size",
+        "out of range",
+    ),
+    "amount too large for a number": (
+        [*SAMPLE[:5], {**SAMPLE[11], "foreign_funding": {"amount": 10**400}}],
+        6,
+        "foreign_funding",
+        "amount: expected a number",
+    ),
+    "special project name longer than the form allows": (
+        [*SAMPLE[:5], {**SAMPLE[11], "special_project": {"kind": "key_rd", "name": "x" * 256}}],
+        6,
+        "special_project",
+        "name: longer than 255 characters",
+    ),
+    "number with too many digits": (
+        [SAMPLE[0], '{"type": "field", "code": "x", "priority": ' + "9" * 5000 + "}"],
+        2,
+        None,
+        "bad JSON",
+    ),
+    "JSON nested too deeply": ([SAMPLE[0], "[" * 100_000], 2, None, "bad JSON"),
 }
 
 
@@ -463,6 +561,33 @@ def test_bad_input_names_file_line_and_key_and_writes_nothing(tmp_path, case):
         assert f'key "{key}"' in message
     assert words in message
     assert db_counts() == before
+
+
+def test_texts_addresses_and_numbers_the_model_accepts_still_import(tmp_path):
+    institution = {
+        **SAMPLE[4],
+        "description_en": "Line one,\r\nline two\tand a tab.",
+        "website": "https://rail.example.at/courses?lang=en",
+        "contact_email": "training@rail.example.at",
+        "max_group_size": 2**31 - 1,
+    }
+    report = run(write(tmp_path, [*SAMPLE[:4], institution]))
+
+    assert report.counts["institution"].created == 1
+    saved = Institution.objects.get()
+    assert saved.description_en == "Line one,\r\nline two\tand a tab."
+    assert saved.website == "https://rail.example.at/courses?lang=en"
+    assert saved.max_group_size == 2**31 - 1
+
+
+def test_a_stored_script_website_is_never_a_link(client, tmp_path):
+    run(write(tmp_path, SAMPLE[:5]))
+    Institution.objects.update(website="javascript:alert(1)")
+
+    page = client.get(Institution.objects.get().url).content.decode()
+
+    assert 'href="javascript:' not in page
+    assert "javascript:alert(1)" in page  # shown as text, so the office can see and correct it
 
 
 def test_every_bad_line_is_reported_at_once(tmp_path):

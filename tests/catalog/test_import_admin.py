@@ -123,6 +123,19 @@ def test_bad_file_shows_file_line_and_key_and_stashes_nothing(office):
     assert Field.objects.count() == 0
 
 
+def test_an_upload_is_checked_as_the_command_checks_it(office):
+    records = [*RECORDS[:2], {**RECORDS[2], "website": "javascript:alert(1)"}]
+
+    response = preview(office, records)
+
+    assert response.context["errors"] == [
+        'catalog.jsonl:3: institution "at-rail": key "website": "javascript:alert(1)" is not an http or '
+        "https address"
+    ]
+    assert SESSION_KEY not in office.session
+    assert Institution.objects.count() == 0
+
+
 def test_only_jsonl_files_are_accepted(office):
     response = preview(office, RECORDS, "catalog.xlsx")
     assert response.context["form"].errors["file"]
