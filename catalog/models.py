@@ -20,7 +20,13 @@ from wagtail.models import Orderable, Page, PageManager
 from catalog.fields import WordListField, is_web_address
 from catalog.forms import CataloguePageForm
 from catalog.quality import QualityRecord, quality_record
-from catalog.querysets import CourseQuerySet, InstitutionQuerySet, OutcomeQuerySet, StaffInvitationQuerySet
+from catalog.querysets import (
+    CourseQuerySet,
+    EvaluationQuerySet,
+    InstitutionQuerySet,
+    OutcomeQuerySet,
+    StaffInvitationQuerySet,
+)
 from catalog.text import bilingual, pick_language
 
 PAGE_SIZE = 12
@@ -323,8 +329,7 @@ class Institution(Page):
 
     def quality_record(self) -> QualityRecord:
         """What organizing units said of it: mean per dimension, number of evaluations, yearly trend."""
-        rated = self.evaluations.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION)
-        return quality_record(rated.values_list("overall", "scores", "date"))
+        return quality_record(self.evaluations.counted().values_list("overall", "scores", "date"))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -594,6 +599,11 @@ class Evaluation(models.Model):
     group_size = models.PositiveIntegerField(_("group size"), null=True, blank=True)
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A two-way evaluation stays sealed, read by nobody else and counted nowhere, until the other side has
+    # answered or until this day, when the evaluation window closes (matching.services.training unseals it).
+    sealed_until = models.DateField(_("sealed until"), null=True, blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "external_id"]

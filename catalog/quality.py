@@ -102,10 +102,11 @@ def institutions_below(threshold: float, since) -> list[dict]:
     worst first, with that mean and how many evaluations it rests on."""
     from django.db.models import Avg, Count
 
-    from catalog.models import Evaluation, EvaluationDirection, Institution
+    from catalog.models import Evaluation, Institution
 
     rows = (
-        Evaluation.objects.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION, date__gte=since)
+        Evaluation.objects.counted()
+        .filter(date__gte=since)
         .values("institution")
         .annotate(mean=Avg("overall"), count=Count("id"))
         .filter(mean__lt=threshold)

@@ -9,6 +9,13 @@ from wagtail.models import PageQuerySet
 from catalog.text import query_terms
 
 
+def counted_evaluations(path: str = "") -> Q:
+    """The evaluations that make an institution's quality record, its statistics and its rank: organizing
+    units rating institutions, once unsealed (both sides answered, or the window closed). `path` leads from
+    the model queried to the evaluations (`"evaluations__"` from an institution)."""
+    return Q(**{f"{path}direction": "unit_to_institution", f"{path}sealed_until__isnull": True})
+
+
 class InstitutionQuerySet(PageQuerySet):
     def active(self) -> InstitutionQuerySet:
         """Admitted institutions: suspended and withdrawn ones never appear in lists, search or matching."""
@@ -25,8 +32,8 @@ class InstitutionQuerySet(PageQuerySet):
         return result
 
     def with_quality(self) -> InstitutionQuerySet:
-        """Annotate the mean overall rating and the number of unit-to-institution evaluations."""
-        rated = Q(evaluations__direction="unit_to_institution")
+        """Annotate the mean overall rating and the number of counted evaluations."""
+        rated = counted_evaluations("evaluations__")
         return self.annotate(
             rating_mean=Avg("evaluations__overall", filter=rated),
             rating_count=Count("evaluations", filter=rated),
@@ -42,6 +49,11 @@ class CourseQuerySet(PageQuerySet):
 class OutcomeQuerySet(PageQuerySet):
     def public(self) -> OutcomeQuerySet:
         return self.live()
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def counted(self) -> EvaluationQuerySet:
+        return self.filter(counted_evaluations())
 
 
 class StaffInvitationQuerySet(models.QuerySet):

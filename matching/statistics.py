@@ -11,12 +11,12 @@ from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Country, EvaluationDirection, Field, Institution, InstitutionStatus
+from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.querysets import counted_evaluations
 from catalog.text import pick_language
 from matching.models import DemandStatus, Inquiry, InquiryEvent, InquiryStatus
 
 # Evaluations of institutions are the ones units give them; the other direction rates units.
-RATES_INSTITUTION = EvaluationDirection.UNIT_TO_INSTITUTION
 
 
 @dataclass
@@ -125,7 +125,7 @@ def negotiations_by_month() -> Table:
 
 
 def evaluations_by_institution() -> Table:
-    rated = Q(evaluations__direction=RATES_INSTITUTION)
+    rated = counted_evaluations("evaluations__")
     counted = (
         Institution.objects.annotate(
             n=Count("evaluations", filter=rated), mean=Avg("evaluations__overall", filter=rated)
@@ -151,7 +151,7 @@ def evaluations_by_institution() -> Table:
 
 
 def evaluations_by_country() -> Table:
-    rated = Q(institutions__evaluations__direction=RATES_INSTITUTION)
+    rated = counted_evaluations("institutions__evaluations__")
     counted = (
         Country.objects.annotate(
             n=Count("institutions__evaluations", filter=rated),

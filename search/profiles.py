@@ -15,7 +15,6 @@ from catalog.models import (
     CountryStrength,
     Course,
     Evaluation,
-    EvaluationDirection,
     Field,
     Institution,
     InstitutionSpecialty,
@@ -61,9 +60,7 @@ def _fresh_taxonomy() -> Taxonomy:
 
 
 def catalogue_mean() -> float:
-    mean = Evaluation.objects.filter(direction=EvaluationDirection.UNIT_TO_INSTITUTION).aggregate(
-        m=Avg("overall")
-    )["m"]
+    mean = Evaluation.objects.counted().aggregate(m=Avg("overall"))["m"]
     return mean if mean is not None else DEFAULT_MEAN
 
 
@@ -95,9 +92,11 @@ def rebuild_profiles(
     ):
         course_fields[provider].add(code)
     ratings: dict[int, list[tuple[float, datetime.date]]] = defaultdict(list)
-    for institution_id, overall, date in Evaluation.objects.filter(
-        institution_id__in=ids, direction=EvaluationDirection.UNIT_TO_INSTITUTION
-    ).values_list("institution_id", "overall", "date"):
+    for institution_id, overall, date in (
+        Evaluation.objects.counted()
+        .filter(institution_id__in=ids)
+        .values_list("institution_id", "overall", "date")
+    ):
         ratings[institution_id].append((overall, date))
     mean, today = catalogue_mean(), timezone.localdate()
 

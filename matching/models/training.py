@@ -50,12 +50,16 @@ class TrainingGroup(models.Model):
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
 
+    def sealed_until(self) -> datetime.date:
+        """The last day the evaluations stay sealed if one side never answers."""
+        # A group ending near date.max would overflow; its window simply lasts to the end of the calendar.
+        return self.end_date + min(EVALUATION_WINDOW, datetime.date.max - self.end_date)
+
     def is_sealed(self, today: datetime.date | None = None) -> bool:
         """Neither side sees the other's evaluation until both have submitted or the window has closed."""
         if self.unit_submitted_at and self.institution_submitted_at:
             return False
-        today = today or timezone.localdate()
-        return today <= self.end_date + EVALUATION_WINDOW
+        return (today or timezone.localdate()) <= self.sealed_until()
 
 
 class LogEntry(models.Model):

@@ -102,6 +102,11 @@ def add_log_entry(
     side = side_of(by, group.inquiry)
     if side is None:
         raise TrainingRefused(_("Only the organizing unit and the institution can write the training log."))
+    if not group.start_date <= date <= group.end_date:
+        raise TrainingRefused(
+            _("A log entry must fall within the training, %(start)s to %(end)s.")
+            % {"start": group.start_date.isoformat(), "end": group.end_date.isoformat()}
+        )
     return LogEntry.objects.create(
         group=group, date=date, place=place, content=content, hours=hours, notes=notes, author=by, side=side
     )
@@ -119,12 +124,23 @@ def has_submitted(group: TrainingGroup, side: str) -> bool:
     return bool(group.unit_submitted_at if side == Side.UNIT else group.institution_submitted_at)
 
 
+def evaluation_opens_on(group: TrainingGroup) -> datetime.date:
+    """An evaluation link is accepted from the group's first day of training."""
+    return group.start_date
+
+
 def submit_evaluation(token: str, scores: dict[str, int], comment: str = "") -> Evaluation:
-    """Records one side's evaluation once, as a catalogue evaluation of the group's institution."""
+    """Records one side's evaluation once, as a catalogue evaluation of the group's institution, sealed
+    until the other side has answered or the window closes; the second answer unseals both."""
     group, side = group_for_token(token)
     criteria = CRITERIA[side]
     if set(scores) != set(criteria) or any(not 1 <= int(scores[c]) <= 5 for c in criteria):
         raise TrainingRefused(_("Every criterion needs a score from 1 to 5."))
+    if timezone.localdate() < evaluation_opens_on(group):
+        raise TrainingRefused(
+            _("The evaluation opens on the group's first day of training, %(date)s.")
+            % {"date": evaluation_opens_on(group).isoformat()}
+        )
     with transaction.atomic():
         group = TrainingGroup.objects.select_for_update().get(pk=group.pk)
         if has_submitted(group, side):
@@ -144,13 +160,35 @@ def submit_evaluation(token: str, scores: dict[str, int], comment: str = "") -> 
             group_size=group.participants,
             days=group.days,
             comment=comment,
+            sealed_until=group.sealed_until(),
         )
         if side == Side.UNIT:
             group.unit_submitted_at = timezone.now()
         else:
             group.institution_submitted_at = timezone.now()
         group.save(update_fields=["unit_submitted_at", "institution_submitted_at"])
+        if not group.is_sealed():
+            _unseal(Evaluation.objects.filter(external_id__in=[evaluation_id(group, s) for s in Side.values]))
+            evaluation.refresh_from_db()
     return evaluation
+
+
+def release_expired_evaluations(today: datetime.date | None = None) -> int:
+    """Unseals the evaluations whose window has closed without the other side's answer; run daily
+    (`manage.py release_evaluations`). Returns how many were unsealed."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        return _unseal(Evaluation.objects.filter(sealed_until__lt=today))
+
+
+def _unseal(evaluations: QuerySet[Evaluation]) -> int:
+    # One by one, so that each save reaches the quality record and the ranking's profile of its institution.
+    released = 0
+    for evaluation in evaluations.select_for_update().filter(sealed_until__isnull=False):
+        evaluation.sealed_until = None
+        evaluation.save(update_fields=["sealed_until"])
+        released += 1
+    return released
 
 
 def evaluation_id(group: TrainingGroup, side: str) -> str:

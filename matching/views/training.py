@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,9 +149,13 @@ def log_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_write_log(request.user, group):
         raise PermissionDenied
     form = LogEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_log_entry(group, by=request.user, **form.cleaned_data)
+        except TrainingRefused as refused:
+            form.add_error("date", refused.message)
     if not form.is_valid():
         return _render_group(request, group, log_form=form, status=400)
-    services.add_log_entry(group, by=request.user, **form.cleaned_data)
     messages.success(request, _("The log entry was added."))
     return redirect(f"{reverse('matching:training-group', args=[group.pk])}#log")
 
@@ -184,24 +189,30 @@ def qr_svg(url: str) -> str:
 @login_required
 def group_qr(request: HttpRequest, pk: int) -> HttpResponse:
     group = _visible_group(request, pk)
-    # The links are the keys to the forms: only the two sides print them.
-    if negotiation.side_of(request.user, group.inquiry) is None:
+    # The links are the keys to the forms: each side prints its own, never the other's.
+    side = negotiation.side_of(request.user, group.inquiry)
+    if side is None:
         raise PermissionDenied
-    links = []
-    for side, token, title in (
-        (Side.UNIT, group.unit_token, _("The group rates the institution")),
-        (Side.INSTITUTION, group.institution_token, _("The institution rates the group")),
-    ):
-        url = absolute(reverse("matching:training-evaluate", args=[token]))
-        links.append({"side": side, "title": title, "url": url, "svg": mark_safe(qr_svg(url))})
+    token, title = {
+        Side.UNIT: (group.unit_token, _("The group rates the institution")),
+        Side.INSTITUTION: (group.institution_token, _("The institution rates the group")),
+    }[side]
+    url = absolute(reverse("matching:training-evaluate", args=[token]))
+    links = [{"side": side, "title": title, "url": url, "svg": mark_safe(qr_svg(url))}]
     return render(request, "matching/training_qr.html", {"group": group, "links": links})
 
 
 def evaluate(request: HttpRequest, token: str) -> HttpResponse:
     group, side = services.group_for_token(token)
     context = {"group": group, "side": side}
+    # The link is for the people of its side; a signed-in person of the other side may not rate themselves.
+    if negotiation.side_of(request.user, group.inquiry) not in (None, side):
+        raise PermissionDenied
     if services.has_submitted(group, side):
         return render(request, "matching/training_evaluate.html", {**context, "done": True})
+    if timezone.localdate() < services.evaluation_opens_on(group):
+        context["opens_on"] = services.evaluation_opens_on(group)
+        return render(request, "matching/training_evaluate.html", context)
     form = EvaluationForm(request.POST or None, side=side)
     if request.method == "POST" and form.is_valid():
         try:

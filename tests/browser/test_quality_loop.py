@@ -181,13 +181,13 @@ def test_both_sides_rate_on_phones_read_each_other_once_both_answered_and_tum_dr
     assert [rank_of(searcher, "de-tum"), rank_of(searcher, "de-kit")] == ["1", "2"]
     snap(searcher, "quality-01-ranked-before")
 
-    # Xu prints the QR codes; the group leader scans the unit's code and rates TUM on a phone, in Chinese.
+    # Xu prints the unit's QR code (only his side's); the group leader scans it and rates TUM on a phone,
+    # in Chinese.
     xu = open_page("zh-hans")
     sign_in(xu, "zh-hans", "xu@example.org", "pw")
     xu.goto(f"/zh-hans{group_path}qr/")
-    expect(xu.locator(".qr-card svg")).to_have_count(2)
+    expect(xu.locator(".qr-card svg")).to_have_count(1)
     unit_link = evaluation_path(xu, "unit")
-    institution_link = evaluation_path(xu, "institution")
     assert unit_link == f"/zh-hans/evaluate/{training_group.unit_token}/"
 
     leader = open_page("zh-hans", phone=True)
@@ -235,7 +235,10 @@ def test_both_sides_rate_on_phones_read_each_other_once_both_answered_and_tum_dr
     expect(unit_side).not_to_contain_text(LEADER_COMMENT)
     expect(unit_side).not_to_contain_text(said("en", "Overall"))
 
-    # TUM rates the group on a phone, in English, from the other code.
+    # TUM rates the group on a phone, in English, from the code Anna prints: only TUM's own.
+    anna.goto(f"/en{group_path}qr/")
+    expect(anna.locator(".qr-card svg")).to_have_count(1)
+    institution_link = evaluation_path(anna, "institution")
     tum_phone = open_page("en", phone=True)
     tum_phone.goto(institution_link.replace("/zh-hans/", "/en/", 1))
     expect(tum_phone.locator("h1")).to_have_text(said("en", "The institution rates the group"))
@@ -254,7 +257,7 @@ def test_both_sides_rate_on_phones_read_each_other_once_both_answered_and_tum_dr
     expect(tum_on_group).to_contain_text(labelled("zh-hans", "Engagement", "4"))
     expect(tum_on_group).to_contain_text(TUM_COMMENT)
     snap(xu, "quality-05-xu-reads-tum")
-    anna.reload()
+    anna.goto(f"/en{group_path}")
     expect(anna.locator("[data-sealed]")).to_have_count(0)
     group_on_tum = anna.locator("[data-evaluation=unit]")
     expect(group_on_tum).to_contain_text(labelled("en", "Overall", "1.4"))

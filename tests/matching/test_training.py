@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,7 @@ from matching.services.training import (
     TrainingRefused,
     add_log_entry,
     open_training_group,
+    release_expired_evaluations,
     submit_evaluation,
     visible_evaluations,
 )
@@ -150,11 +152,28 @@ def test_other_units_and_institutions_get_404(group, people, client, name):
         assert client.get(f"/en/training-groups/{group.pk}/{path}").status_code == 404
 
 
-def test_qr_page_shows_both_links_as_inline_svg(group, people, client):
-    client.force_login(people["xu"])
+@pytest.mark.parametrize(
+    ("name", "own", "other"), [("xu", "unit", "institution"), ("anna", "institution", "unit")]
+)
+def test_each_side_sees_only_its_own_link_and_qr_code(group, people, client, name, own, other):
+    client.force_login(people[name])
     page = client.get(f"/zh-hans/training-groups/{group.pk}/qr/").text
-    assert page.count("<svg") == 2
-    assert group.unit_token in page and group.institution_token in page
+    assert page.count("<svg") == 1
+    assert getattr(group, f"{own}_token") in page
+    assert getattr(group, f"{other}_token") not in page
+
+
+def test_institution_staff_cannot_use_the_groups_link_to_rate_their_own_institution(group, people, client):
+    client.force_login(people["anna"])
+    url = f"/en/evaluate/{group.unit_token}/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {name: 5 for name in UNIT_SCORES}).status_code == 403
+    assert not Evaluation.objects.filter(external_id__startswith=f"ev-{group.pk}-").exists()
+    group.refresh_from_db()
+    assert group.unit_submitted_at is None
+    # Nor may the unit's members fill in the institution's side.
+    client.force_login(people["xu"])
+    assert client.post(f"/en/evaluate/{group.institution_token}/", INSTITUTION_SCORES).status_code == 403
 
 
 def test_wrong_token_is_404(client):
@@ -216,11 +235,97 @@ def test_the_seal_lifts_30_days_after_the_end_date(group, people):
     assert visible_evaluations(group, people["anna"])["unit"].comment == "Excellent labs."
 
 
-def test_a_poor_evaluation_lowers_the_institutions_quality_signal(group, demand):  # noqa: F811
-    def quality() -> float:
-        match = next(m for m in rank(demand.as_record(), top=5) if m.institution == "de-tum")
-        return match.signals["quality"]
+def public_page_of_tum(client) -> str:
+    """The institution's public page, without the form token that changes with every request."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", client.get("/en/institutions/de-tum/").text)
 
-    before = quality()
+
+def quality_of_tum(demand) -> float:  # noqa: F811
+    match = next(m for m in rank(demand.as_record(), top=5) if m.institution == "de-tum")
+    return match.signals["quality"]
+
+
+def test_a_poor_evaluation_lowers_the_institutions_quality_signal_once_unsealed(group, demand):  # noqa: F811
+    before = quality_of_tum(demand)
     submit_evaluation(group.unit_token, {name: 1 for name in UNIT_SCORES}, "Disappointing.")
-    assert quality() < before
+    assert quality_of_tum(demand) == before
+    submit_evaluation(group.institution_token, INSTITUTION_SCORES)
+    assert quality_of_tum(demand) < before
+
+
+def test_a_sealed_evaluation_counts_nowhere_until_the_other_side_answers(
+    group,
+    demand,  # noqa: F811
+    small_catalogue,
+    client,
+):
+    from catalog.quality import institutions_below
+    from matching.statistics import evaluations_by_institution
+
+    tum = small_catalogue["tum"]
+    page_before = public_page_of_tum(client)
+    record_before = tum.quality_record()
+    table_before = evaluations_by_institution().rows
+    signal_before = quality_of_tum(demand)
+
+    submit_evaluation(group.unit_token, {name: 1 for name in UNIT_SCORES}, "Disappointing.")
+    assert Evaluation.objects.get(external_id=f"ev-{group.pk}-unit").sealed_until == group.sealed_until()
+    assert public_page_of_tum(client) == page_before
+    assert tum.quality_record() == record_before
+    assert evaluations_by_institution().rows == table_before
+    assert institutions_below(4.0, datetime.date(2000, 1, 1)) == []
+    assert quality_of_tum(demand) == signal_before
+
+    submit_evaluation(group.institution_token, INSTITUTION_SCORES)
+    assert not Evaluation.objects.filter(sealed_until__isnull=False).exists()
+    assert tum.quality_record().count == record_before.count + 1
+    assert evaluations_by_institution().rows != table_before
+    assert [row["institution"] for row in institutions_below(4.0, datetime.date(2000, 1, 1))] == [tum]
+    assert quality_of_tum(demand) < signal_before
+
+
+def test_a_sealed_evaluation_is_released_once_the_window_closes(group, demand, small_catalogue):  # noqa: F811
+    submit_evaluation(group.unit_token, {name: 1 for name in UNIT_SCORES}, "Disappointing.")
+    before = quality_of_tum(demand)
+    closes = group.sealed_until()
+    assert release_expired_evaluations(today=closes) == 0
+    assert quality_of_tum(demand) == before
+    assert release_expired_evaluations(today=closes + datetime.timedelta(days=1)) == 1
+    assert small_catalogue["tum"].quality_record().count == 3
+    assert quality_of_tum(demand) < before
+
+
+def test_an_evaluation_link_opens_on_the_groups_first_day(agreed, people, client):
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    future = open_training_group(
+        agreed, by=people["xu"], **group_terms(start_date=start, end_date=start + datetime.timedelta(days=13))
+    )
+    url = f"/en/evaluate/{future.unit_token}/"
+    page = client.get(url).text
+    assert "data-not-open" in page and 'name="teaching"' not in page
+    client.post(url, UNIT_SCORES)
+    with pytest.raises(TrainingRefused):
+        submit_evaluation(future.unit_token, UNIT_SCORES)
+    assert not Evaluation.objects.filter(external_id__startswith=f"ev-{future.pk}-").exists()
+    assert "第一天" in client.get(f"/zh-hans/evaluate/{future.unit_token}/").text
+
+
+def test_a_log_entry_falls_within_the_training(group, people, client):
+    client.force_login(people["xu"])
+    day_before = group.start_date - datetime.timedelta(days=1)
+    entry = {"date": day_before.isoformat(), "place": "Munich", "content": "Arrival", "hours": "2"}
+    response = client.post(f"/en/training-groups/{group.pk}/log/", entry)
+    assert response.status_code == 400
+    assert "within the training" in response.text and "Arrival" in response.text
+    assert not group.log_entries.exists()
+    with pytest.raises(TrainingRefused):
+        add_log_entry(
+            group,
+            by=people["xu"],
+            date=group.end_date + datetime.timedelta(days=1),
+            place="x",
+            content="x",
+            hours=1,
+        )
+    add_log_entry(group, by=people["xu"], date=group.end_date, place="Munich", content="Closing", hours=1)
+    assert group.log_entries.count() == 1
