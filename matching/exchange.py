@@ -6,7 +6,7 @@ from typing import Any
 
 from catalog.exchange import ImportContext, RecordType, UpdatePair, register
 from catalog.exchange.keys import Bool, Choice, Code, Int, Number, Obj, RefList, Text
-from matching.models import Demand, DemandCategory, OrganizerLevel, OrganizingUnit
+from matching.models import Demand, DemandCategory, OrganizerLevel, OrganizingUnit, unit_key
 
 _UNITS = "organizing_units"
 
@@ -95,9 +95,17 @@ class DemandType(RecordType):
 
     def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
         names = {record["organizing_unit"] for record in [*created, *(new for new, _old in updated)]}
-        known = set(OrganizingUnit.objects.values_list("name", flat=True))
-        OrganizingUnit.objects.bulk_create([OrganizingUnit(name=name) for name in sorted(names - known)])
-        ctx.cache[_UNITS] = dict(OrganizingUnit.objects.values_list("name", "pk"))
+        # Units are known by their compared name (unit_key): a record naming a look-alike of a known unit
+        # is that unit's, and two look-alikes in one file found one unit.
+        known = set(OrganizingUnit.objects.values_list("key", flat=True))
+        new_units: dict[str, OrganizingUnit] = {}
+        for name in sorted(names):
+            key = unit_key(name)
+            if key not in known and key not in new_units:
+                new_units[key] = OrganizingUnit(name=" ".join(name.split()), key=key)
+        OrganizingUnit.objects.bulk_create(new_units.values())
+        by_key = dict(OrganizingUnit.objects.values_list("key", "pk"))
+        ctx.cache[_UNITS] = {name: by_key[unit_key(name)] for name in names}
         super().apply(created, updated, ctx)
 
 

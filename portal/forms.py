@@ -27,7 +27,10 @@ class UnitChoiceForm(forms.Form):
         label=_("…or name a new organizing unit"),
         max_length=255,
         required=False,
-        help_text=_("If your unit is not in the list yet: you found it and act for it at once."),
+        help_text=_(
+            "If your unit is not in the list yet: you found it and act for it at once. If it is, naming it "
+            "asks to join it, as choosing it does."
+        ),
     )
 
     # Whether a person may leave both empty (people invited as institution staff or experts).
@@ -38,8 +41,6 @@ class UnitChoiceForm(forms.Form):
         unit, new_unit = cleaned.get("unit"), (cleaned.get("new_unit") or "").strip()
         if unit is not None and new_unit:
             self.add_error("new_unit", _("Choose a unit from the list or name a new one, not both."))
-        elif new_unit and OrganizingUnit.objects.filter(name__iexact=new_unit).exists():
-            self.add_error("new_unit", _("This unit exists already: choose it in the list."))
         elif unit is None and not new_unit and not self.unit_is_optional(cleaned):
             self.add_error("unit", _("Choose your organizing unit or name a new one."))
         cleaned["new_unit"] = new_unit
@@ -78,7 +79,8 @@ class SignupForm(UnitChoiceForm):
         try:
             membership = self.join(user)
         except ValidationError:
-            # Another person founded the same unit a moment ago; the dashboard offers to join it.
+            # Only a person who belongs to a unit already is refused, which a new account never does; the
+            # sign-up itself must not fail over it.
             messages.warning(request, _("Your organizing unit could not be recorded; choose it again."))
             return
         if membership is not None and membership.confirmed_at is None:

@@ -18,22 +18,26 @@ from matching.services.notify import notify
 
 def join_unit(user, *, unit: OrganizingUnit | None = None, new_unit_name: str = "") -> UnitMembership:
     """Founding a new unit makes the person its first, confirmed member; asking to join an existing unit
-    makes a membership that grants nothing until a confirmed colleague or the office confirms it."""
+    makes a membership that grants nothing until a confirmed colleague or the office confirms it. Naming a
+    unit that exists, in any spelling that reads the same (unit_key), is asking to join it: a name proves
+    nothing about who works there."""
     with transaction.atomic():
         if UnitMembership.objects.filter(user=user).exists():
             raise ValidationError(_("You already belong to an organizing unit."))
         if unit is None:
-            name = new_unit_name.strip()
+            name = " ".join(new_unit_name.split())
             if not name:
                 raise ValidationError(_("Choose your organizing unit or name a new one."))
-            if OrganizingUnit.objects.filter(name__iexact=name).exists():
-                raise ValidationError(_("This unit exists already: choose it in the list."))
-            try:
-                with transaction.atomic():
-                    unit = OrganizingUnit.objects.create(name=name)
-            except IntegrityError as error:
-                raise ValidationError(_("This unit exists already: choose it in the list.")) from error
-            return UnitMembership.objects.create(user=user, unit=unit, confirmed_at=timezone.now())
+            unit = OrganizingUnit.objects.named(name).first()
+            if unit is None:
+                try:
+                    with transaction.atomic():
+                        unit = OrganizingUnit.objects.create(name=name)
+                except IntegrityError:
+                    # Someone founded it a moment ago: this person asks to join it.
+                    unit = OrganizingUnit.objects.named(name).get()
+                else:
+                    return UnitMembership.objects.create(user=user, unit=unit, confirmed_at=timezone.now())
         return UnitMembership.objects.create(user=user, unit=unit)
 
 

@@ -1,5 +1,5 @@
 """The work between units and institutions, by sub-domain: demands, negotiation, notifications,
-training groups."""
+training groups, the outcomes units submit."""
 
 from matching.models.demands import (
     Demand,
@@ -12,9 +12,11 @@ from matching.models.demands import (
     UnitMembership,
     Visibility,
     member_unit,
+    unit_key,
 )
 from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
 from matching.models.notifications import Notification
+from matching.models.outcomes import UnitOutcome
 from matching.models.training import EVALUATION_WINDOW, LogEntry, TrainingGroup
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "Side",
     "TrainingGroup",
     "UnitMembership",
+    "UnitOutcome",
     "Visibility",
     "member_unit",
+    "unit_key",
 ]

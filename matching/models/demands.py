@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,10 +14,28 @@ from catalog.models import Country, Field, Institution, new_token
 from catalog.roles import is_office
 
 
+def unit_key(name: str) -> str:
+    """A unit's name as names are compared: full-width letters and spaces made plain (NFKC), inner
+    whitespace collapsed, ends stripped, case folded; so "江苏省科学技术厅 " or a full-width twin of a
+    name cannot found a second unit that reads the same."""
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+class OrganizingUnitQuerySet(models.QuerySet):
+    def named(self, name: str) -> OrganizingUnitQuerySet:
+        """The unit of this name, however it is spelled (see unit_key)."""
+        return self.filter(key=unit_key(name))
+
+
 class OrganizingUnit(models.Model):
     """A Chinese body that forms training groups (组团单位)."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    # The name as compared (unit_key), unique: the database refuses a look-alike even when two people
+    # found one at the same moment.
+    key = models.CharField(max_length=255, unique=True, editable=False)
+
+    objects = OrganizingUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -24,6 +44,13 @@ class OrganizingUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.key = unit_key(self.name)
+        if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "key"}
+        super().save(*args, **kwargs)
 
 
 class UnitMembership(models.Model):

@@ -18,7 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from catalog.models import Outcome, OutcomeDocument, OutcomeImage, OutcomeIndexPage
-from matching.models import Inquiry, OrganizingUnit
+from matching.models import Inquiry, OrganizingUnit, UnitOutcome
 
 # Uploads wait in one collection until their outcome is sent, then move to the outcomes' collection; the
 # office finds both in Wagtail's media library, and only waiting uploads can be claimed or forgotten.
@@ -159,17 +159,14 @@ def submit_outcome(unit: OrganizingUnit, data: dict, *, by) -> Outcome:
     )
     fill(outcome, data, *attachments(data, by=by))
     index.add_child(instance=outcome)
+    # The unit's claim on its outcome is this link, never the name written on the page.
+    UnitOutcome.objects.create(outcome=outcome, unit=unit)
     outcome.save_revision(user=by, log_action=True)
     workflow = outcome.get_workflow()
     if workflow is None:
         raise RuntimeError("The outcome showcase has no moderation workflow (portal migration 0004).")
     workflow.start(outcome, by)
     return outcome
-
-
-def unit_outcomes(unit: OrganizingUnit) -> QuerySet[Outcome]:
-    """The outcomes a unit submitted (imported ones name the unit too)."""
-    return Outcome.objects.filter(organizing_unit=unit.name)
 
 
 def can_revise(outcome: Outcome) -> bool:

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
-from matching.models import InquiryStatus, OrganizingUnit, member_unit
+from matching.models import InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
 from matching.outcome_forms import OutcomeForm
 from matching.services import negotiation as services
 from matching.services.outcomes import (
@@ -25,7 +25,6 @@ from matching.services.outcomes import (
     prefill,
     revise_outcome,
     submit_outcome,
-    unit_outcomes,
 )
 
 OUTCOMES_PER_PAGE = 20
@@ -94,7 +93,7 @@ def outcome_submit(request: HttpRequest) -> HttpResponse:
 def outcome_revise(request: HttpRequest, external_id: str) -> HttpResponse:
     """The unit corrects its outcome after the office asked for changes, or revises a published one."""
     unit = _unit(request)
-    outcome = get_object_or_404(unit_outcomes(unit), external_id=external_id)
+    outcome = get_object_or_404(UnitOutcome.objects.of(unit), external_id=external_id)
     if not can_revise(outcome):
         messages.info(
             request, _("The office is reviewing this outcome; it can be changed once it has decided.")
@@ -116,6 +115,7 @@ def outcome_revise(request: HttpRequest, external_id: str) -> HttpResponse:
 @login_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
-    page = Paginator(unit_outcomes(unit).order_by("-pk"), OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    outcomes = UnitOutcome.objects.of(unit).order_by("-pk")
+    page = Paginator(outcomes, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [outcome_row(outcome) for outcome in page.object_list]
     return render(request, "matching/outcome_list.html", {"unit": unit, "rows": rows, "page_obj": page})

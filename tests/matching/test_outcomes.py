@@ -8,18 +8,20 @@ import io
 
 import PIL.Image
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from catalog.models import Outcome, OutcomeIndexPage
-from matching.models import Side
+from matching.models import Side, member_unit
 from matching.outcome_forms import MAX_IMAGES
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
 from matching.services.outcomes import pending_documents, pending_images, store_uploads
-from tests.factories import activate_totp
+from tests.factories import activate_totp, make_outcome
 from tests.matching.test_negotiation import make_demand, terms
 
 pytestmark = pytest.mark.django_db
@@ -322,6 +324,70 @@ def test_a_published_outcome_stays_as_it_was_until_the_office_approves_the_revis
         approve(Outcome.objects.get(pk=outcome.pk), people["olivia"])
     client.logout()
     assert "second phase" in client.get(public).text
+
+
+# Whose outcome it is: the unit that submitted it, never the name written on it.
+
+IMPORTED_UNIT = "某市交通运输局"
+
+
+def sign_up(client, email: str, unit_name: str):
+    """Signs up through allauth's form naming a unit, and returns the new person signed in."""
+    password = "Kd8!vQ2#training"
+    client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password, "new_unit": unit_name},
+    )
+    person = get_user_model().objects.get(email=email)
+    client.force_login(person)
+    return person
+
+
+def test_a_stranger_founding_a_unit_named_like_an_imported_outcomes_unit_cannot_take_it_over(
+    client, people, small_catalogue
+):
+    imported = make_outcome("oc-2019-007", "公路养护成果", "Road upkeep", organizing_unit=IMPORTED_UNIT)
+    revisions = imported.revisions.count()
+
+    stranger = sign_up(client, "stranger@example.org", IMPORTED_UNIT)
+    assert member_unit(stranger).name == IMPORTED_UNIT  # nobody had founded it: the stranger did
+    mine = client.get("/en/outcomes/mine/")
+    assert mine.status_code == 200 and not mine.context["rows"]
+    assert "Road upkeep" not in mine.text
+    assert client.get(revise_url(imported)).status_code == 404
+    taken = outcome_post(small_catalogue, title_en="Taken over")
+    assert client.post(revise_url(imported), taken).status_code == 404
+
+    imported.refresh_from_db()
+    assert imported.revisions.count() == revisions and not imported.workflow_in_progress
+    assert imported.title_en == "Road upkeep" and imported.live
+
+
+def test_a_look_alike_of_a_units_name_joins_it_and_sees_no_outcome_until_confirmed(
+    client, people, small_catalogue
+):
+    outcome = submitted(client, people, small_catalogue)
+    request_changes(outcome, people["olivia"], "Add the benefits.")
+    client.logout()
+
+    stranger = sign_up(client, "lookalike@example.org", "江苏省科学技术厅\u3000")
+    assert stranger.unit_membership.unit == people["unit_x"]
+    assert stranger.unit_membership.confirmed_at is None
+    assert client.get("/en/outcomes/mine/").status_code == 403
+    assert client.post(revise_url(outcome), outcome_post(small_catalogue)).status_code == 403
+    assert Outcome.objects.get().get_latest_revision_as_object().title_en == "Robot line retrofit"
+
+
+def test_the_unit_sees_and_revises_what_it_submitted_not_what_is_imported_under_its_name(
+    client, people, small_catalogue
+):
+    outcome = submitted(client, people, small_catalogue)
+    imported = make_outcome("oc-2018-003", "旧成果", "Imported outcome", organizing_unit="江苏省科学技术厅")
+    request_changes(outcome, people["olivia"], "Add the benefits.")
+    rows = client.get("/en/outcomes/mine/").context["rows"]
+    assert [row.outcome for row in rows] == [outcome]
+    assert client.get(revise_url(imported)).status_code == 404
+    assert client.post(revise_url(outcome), outcome_post(small_catalogue)).status_code == 302
 
 
 def test_another_unit_cannot_revise_the_outcome(client, people, small_catalogue):
