@@ -379,8 +379,8 @@ def patient_client(timeout: float):
     original = search.es.client_for
 
     @functools.cache
-    def patient(url: str, api_compat: bool):
-        return original(url, api_compat).options(request_timeout=timeout)
+    def patient(url: str, api_compat: bool, _timeout: float):
+        return original(url, api_compat, timeout)
 
     search.es.client_for = patient
     try:

@@ -13,6 +13,7 @@ from catalog.models import Country, Field, Institution, InstitutionStatus, Regio
 from catalog.text import pick_language
 from matching.models import Demand, DemandCategory, ExpertReview, OrganizerLevel, OrganizingUnit
 from matching.rules import ERROR, RULES, WARNING, Finding, check
+from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH
 
 
 class FindInstitutionsForm(forms.Form):
@@ -21,7 +22,7 @@ class FindInstitutionsForm(forms.Form):
     text = forms.CharField(
         label=_("Describe the training you need"),
         required=False,
-        max_length=4000,
+        max_length=DEMAND_TEXT_MAX_LENGTH,
         widget=forms.Textarea(
             attrs={
                 "rows": 4,
@@ -46,7 +47,7 @@ class FindInstitutionsForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     destinations_only = forms.BooleanField(label=_("Only these destinations"), required=False)
-    days = forms.IntegerField(label=_("Days abroad"), min_value=1, max_value=730, required=False)
+    days = forms.IntegerField(label=_("Days abroad"), min_value=1, max_value=DEMAND_DAYS_MAX, required=False)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", "—"), *DemandCategory.choices], required=False
     )

@@ -53,3 +53,13 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework writes it: a number of requests per second, minute, hour or
+    day ("60/minute")."""
+    value = env_str(name, default)
+    number, _, period = value.partition("/")
+    if not (number.isascii() and number.isdigit()) or period not in ("second", "minute", "hour", "day"):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate (use e.g. 60/minute).")
+    return value

@@ -1,23 +1,76 @@
 """The match API: POST a demand record (exchange format), get the ranked institutions as `match` prints
-them. Bad input is a 400 whose JSON names the key; the OpenAPI description is served beside it."""
+them. Bad input is a 400 whose JSON names the key; the OpenAPI description is served beside it. What one
+request may cost is bounded: the body's size and nesting, each text's length, and requests per address."""
 
 from __future__ import annotations
 
+import io
+import re
+
 from django.conf import settings
 from django.utils import translation
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import Country, Field
 from search.es import SEARCH_SERVER_ERRORS
-from search.ranking import match_output, rank
+from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH, match_output, rank
 
 MAX_TOP = 100
+# More codes than there are fields in the taxonomy or countries in ISO 3166.
+MAX_CODES = 250
+# A demand record with every text at its longest, even written as \uXXXX escapes, takes under 100 KB.
+MAX_BODY_BYTES = 256 * 1024
+# A demand record nests two deep (the record; special_project, expert_review, foreign_funding or a list of
+# codes in it) and holds a handful of arrays and objects; what is beyond costs time to parse, not
+# information: the parser recurses once per level, and each array or object is one more for the garbage
+# collector to track (a quarter of a megabyte of "[]," took 190 ms).
+MAX_DEPTH = 3
+MAX_CONTAINERS = 1000
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def shape_error(text: str) -> str | None:
+    """What makes JSON text more costly to parse than a demand record can be, told without parsing it."""
+    depth = containers = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        if bracket[0] in "]}":
+            depth -= 1
+            continue
+        depth += 1
+        containers += 1
+        if depth > MAX_DEPTH:
+            return f"the body nests deeper than a demand record can ({MAX_DEPTH} levels)"
+        if containers > MAX_CONTAINERS:
+            return f"the body holds more arrays and objects than a demand record can ({MAX_CONTAINERS})"
+    return None
+
+
+class DemandParser(JSONParser):
+    """JSON no larger, deeper or more cluttered than a demand record can be, checked before it is parsed."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            raise ParseError(f"the body is larger than a demand record can be ({MAX_BODY_BYTES // 1024} KB)")
+        try:
+            text = body.decode(get_encoding(parser_context or {}))
+        except UnicodeDecodeError as error:
+            raise ParseError(f"the body is not valid JSON: {error}") from error
+        if problem := shape_error(text):
+            raise ParseError(problem)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except ParseError as error:
+            raise ParseError(f"the body is not valid JSON: {error.detail}") from error
 
 
 class StrictText(serializers.CharField):
@@ -47,13 +100,13 @@ class DemandSerializer(serializers.Serializer):
     """The keys of a demand record that matching reads; others are accepted and ignored."""
 
     external_id = StrictText(required=False, allow_blank=True, max_length=100)
-    title = StrictText(required=False, allow_blank=True)
-    topic = StrictText(required=False, allow_blank=True)
-    content = StrictText(required=False, allow_blank=True)
-    fields = serializers.ListField(child=StrictText(), required=False)
-    destinations = serializers.ListField(child=StrictText(), required=False)
+    title = StrictText(required=False, allow_blank=True, max_length=DEMAND_TEXT_MAX_LENGTH)
+    topic = StrictText(required=False, allow_blank=True, max_length=DEMAND_TEXT_MAX_LENGTH)
+    content = StrictText(required=False, allow_blank=True, max_length=DEMAND_TEXT_MAX_LENGTH)
+    fields = serializers.ListField(child=StrictText(), required=False, max_length=MAX_CODES)
+    destinations = serializers.ListField(child=StrictText(), required=False, max_length=MAX_CODES)
     destinations_only = StrictBoolean(required=False, default=False)
-    days = StrictInteger(required=False, min_value=1)
+    days = StrictInteger(required=False, min_value=1, max_value=DEMAND_DAYS_MAX)
     group_size = StrictInteger(required=False, min_value=1)
     cities = StrictInteger(required=False, min_value=1)
     category = serializers.ChoiceField(choices=["professional", "management", "general"], required=False)
@@ -97,7 +150,8 @@ class MatchView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    parser_classes = [JSONParser]
+    parser_classes = [DemandParser]
+    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         request=DemandSerializer,
@@ -118,6 +172,7 @@ class MatchView(APIView):
             400: inline_serializer(
                 "MatchError", {"error": serializers.CharField(), "key": serializers.CharField()}
             ),
+            429: OpenApiResponse(description="too many requests from this address; see Retry-After"),
         },
     )
     def post(self, request):
@@ -128,7 +183,7 @@ class MatchView(APIView):
         try:
             body = request.data
         except ParseError as error:
-            return bad_request("body", f"the body is not valid JSON: {error.detail}")
+            return bad_request("body", str(error.detail))
         if not isinstance(body, dict):
             return bad_request("body", "the body must be a JSON object (a demand record)")
         top = request.query_params.get("top", "10")

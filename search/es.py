@@ -1,4 +1,5 @@
-"""The Elasticsearch client for the whole project, made once per process.
+"""The Elasticsearch client for the whole project, made once per process, and the breaker that keeps
+rankings off a server that has just failed.
 
 With ELASTICSEARCH_API_COMPAT=false the client sends plain JSON media types, which OpenSearch-compatible
 servers accept; the client itself rewrites headers passed to it, so a transport node does it."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 
 from django.conf import settings
 from elastic_transport import Urllib3HttpNode
@@ -35,15 +37,44 @@ class PlainJsonNode(Urllib3HttpNode):
 
 
 @functools.cache
-def client_for(url: str, api_compat: bool) -> Elasticsearch:
-    options = {"request_timeout": 5, "max_retries": 0, "retry_on_timeout": False}
+def client_for(url: str, api_compat: bool, timeout: float) -> Elasticsearch:
+    options = {"request_timeout": timeout, "max_retries": 0, "retry_on_timeout": False}
     if not api_compat:
         options["node_class"] = PlainJsonNode
     return Elasticsearch(url, **options)
 
 
 def get_client() -> Elasticsearch:
-    return client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_API_COMPAT)
+    return client_for(
+        settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_API_COMPAT, settings.ELASTICSEARCH_TIMEOUT
+    )
+
+
+class ServerResting(ConnectionError):
+    """The search server failed a moment ago and is not asked again yet."""
+
+
+class Breaker:
+    """After the search server fails, rankings leave it alone for ELASTICSEARCH_RETRY_AFTER seconds, so a
+    server that hangs costs one timeout rather than one per page. Kept per process: no cache round trip on
+    every ranking, and each worker finds out for itself."""
+
+    def __init__(self) -> None:
+        self.failed_at: dict[str, float] = {}
+
+    def trip(self) -> None:
+        self.failed_at[settings.ELASTICSEARCH_URL] = time.monotonic()
+
+    def is_open(self) -> bool:
+        """Whether rankings leave the configured server alone for now."""
+        failed_at = self.failed_at.get(settings.ELASTICSEARCH_URL)
+        return failed_at is not None and time.monotonic() - failed_at < settings.ELASTICSEARCH_RETRY_AFTER
+
+    def reset(self) -> None:
+        self.failed_at.clear()
+
+
+breaker = Breaker()
 
 
 def index_alias() -> str:

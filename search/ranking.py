@@ -14,7 +14,7 @@ from django.utils import translation
 from catalog.models import Country, Field
 from search.analysis import Taxonomy, words_of
 from search.cache import until_taxonomy_changes
-from search.es import SEARCH_SERVER_ERRORS
+from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
 from search.profiles import load_taxonomy
 from search.reasons import reasons_for
 from search.scoring import DemandQuery, expand_fields, is_candidate, score_signals, total
@@ -23,6 +23,12 @@ logger = logging.getLogger(__name__)
 
 # Words of the title and topic say more about the subject than the body of the text.
 CONTENT_FIELD_SHARE = 0.8
+
+# The longest text (title, topic or content) and stay abroad that the "find institutions" form and the match
+# API accept: the analysis of a text takes time in proportion to its length (a second for 1.8 MB), and a
+# longer text adds nothing a ranking could use.
+DEMAND_TEXT_MAX_LENGTH = 4000
+DEMAND_DAYS_MAX = 730
 
 
 @dataclass
@@ -106,15 +112,23 @@ def rank(
 ) -> Ranking:
     """The `top` institutions for a demand record, best first, each with its signals and reasons
     (in `language`, or the active language). When the configured Elasticsearch engine does not answer,
-    the embedded engine ranks instead; an engine asked for by name must answer."""
+    or failed within ELASTICSEARCH_RETRY_AFTER seconds, the embedded engine ranks instead and the ranking
+    says so; an engine asked for by name must answer."""
     query = build_query(demand)
     chosen = engine or settings.SEARCH_BACKEND
     if query.is_empty:
         return Ranking(engine=chosen)
+    if chosen == "elasticsearch" and breaker.is_open():
+        if engine is not None:
+            raise ServerResting("the search server failed moments ago")
+        chosen = "embedded"
     try:
         terms, candidates = get_engine(chosen).candidates(query, top)
     except SEARCH_SERVER_ERRORS as error:
-        if engine is not None or chosen == "embedded":
+        if chosen == "embedded":
+            raise
+        breaker.trip()
+        if engine is not None:
             raise
         logger.warning("search server unavailable, the embedded engine ranks instead: %s", error)
         chosen = "embedded"
@@ -161,12 +175,10 @@ class ReasonContext:
 reason_context = until_taxonomy_changes(ReasonContext.load)
 
 
-def match_output(
-    demand: Mapping[str, Any], matches: list[Match], engine: str | None = None
-) -> dict[str, Any]:
-    """The match output of EXCHANGE-FORMAT.md for one demand."""
+def match_output(demand: Mapping[str, Any], ranking: Ranking) -> dict[str, Any]:
+    """The match output of EXCHANGE-FORMAT.md for one demand, naming the engine that really ranked."""
     return {
-        "engine": engine or settings.SEARCH_BACKEND,
+        "engine": ranking.engine,
         "demand": str(demand.get("external_id") or ""),
-        "results": [match.as_record() for match in matches],
+        "results": [match.as_record() for match in ranking],
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_choice, env_str
+from portal.env import env_bool, env_choice, env_int, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -131,11 +131,19 @@ SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("embedded", "elasticsearch"), "em
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 ELASTICSEARCH_API_COMPAT = env_bool("ELASTICSEARCH_API_COMPAT", True)
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "portal")
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)  # seconds
+# After the server fails, rankings leave it alone this long and the embedded engine ranks at once.
+ELASTICSEARCH_RETRY_AFTER = env_int("ELASTICSEARCH_RETRY_AFTER", 30)  # seconds
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
+    # Requests per client address to the match API, counted in the cache (which production's workers share).
+    "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_RATE", "60/minute")},
+    # The client's address is REMOTE_ADDR, unless production says how many proxies append to X-Forwarded-For:
+    # a header a client sets itself must not buy it a fresh count.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "International Training Match API",

@@ -10,6 +10,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The HTTPS proxies in front that append the client's address to X-Forwarded-For: the API's rate limit
+# counts per client, not per proxy.
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("NUM_PROXIES", 1)  # noqa: F405
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -17,9 +20,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
-# One cache shared by every worker: allauth counts failed sign-ins in it, and a cache per process would let
-# each worker count alone. The database cache needs `manage.py createcachetable`; REDIS_URL (with the
-# `redis` package installed) switches to Redis.
+# One cache shared by every worker: allauth counts failed sign-ins in it and the API its requests, and a
+# cache per process would let each worker count alone. The database cache needs `manage.py
+# createcachetable`; REDIS_URL (with the `redis` package installed) switches to Redis.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (

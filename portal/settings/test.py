@@ -13,6 +13,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ELASTICSEARCH_INDEX_PREFIX = "test_portal"
+# The suite calls the API from one address; the throttle's own test sets a low rate.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Uploads made by tests stay out of the checkout.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"

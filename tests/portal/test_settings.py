@@ -73,3 +73,9 @@ def test_redis_url_switches_production_to_redis():
     assert (
         cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == "django.core.cache.backends.redis.RedisCache"
     )
+
+
+def test_a_bad_api_rate_is_named():
+    result = manage("check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.org", API_ANON_RATE="lots")
+    assert result.returncode != 0
+    assert "API_ANON_RATE" in result.stderr

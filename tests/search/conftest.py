@@ -9,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from catalog.exchange import Source, import_catalog
+from search.es import breaker
 
 DEMO = Path(__file__).resolve().parents[2] / "catalog" / "demo_data"
+
+
+@pytest.fixture(autouse=True)
+def fresh_breaker():
+    """A server one test saw fail is not left alone in the next (ports are reused)."""
+    breaker.reset()
+    yield
+    breaker.reset()
 
 
 @pytest.fixture

@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle
+
+from search.api import MAX_BODY_BYTES
+from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +76,59 @@ def test_openapi_description_is_served(client):
     schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "/api/v1/match" in schema.content.decode()
+
+
+@pytest.mark.parametrize("key", ["title", "topic", "content"])
+def test_a_text_longer_than_the_find_form_takes_is_400(client, small_catalogue, key):
+    longest = {"title": "robotics", key: "机" * DEMAND_TEXT_MAX_LENGTH}
+    assert post(client, longest).status_code == 200
+    response = post(client, {**longest, key: "机" * (DEMAND_TEXT_MAX_LENGTH + 1)})
+    assert response.status_code == 400 and response.json()["key"] == key
+    assert str(DEMAND_TEXT_MAX_LENGTH) in response.json()["error"]
+
+
+def test_long_lists_and_stays_are_400(client, small_catalogue):
+    assert post(client, {"title": "x", "destinations": ["DE"] * 251}).json()["key"] == "destinations"
+    assert post(client, {"title": "x", "days": DEMAND_DAYS_MAX + 1}).json()["key"] == "days"
+
+
+@pytest.mark.parametrize("depth", [4, 1_000, 100_000])
+def test_json_nested_deeper_than_a_demand_record_is_400(client, small_catalogue, depth):
+    body = '{"title": "robotics", "x": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+    response = post(client, body)
+    assert response.status_code == 400 and response.json()["key"] == "body"
+    assert "nests deeper" in response.json()["error"]
+
+
+def test_json_with_more_arrays_than_a_demand_record_is_400(client, small_catalogue):
+    response = post(client, '{"title": "robotics", "x": [' + "[]," * 1000 + "[]]}")
+    assert response.status_code == 400 and response.json()["key"] == "body"
+    assert "more arrays and objects" in response.json()["error"]
+
+
+def test_a_record_as_deep_as_a_demand_can_be_is_matched(client, small_catalogue):
+    record = {
+        "title": "robotics",
+        "special_project": {"kind": "key_rd", "name": "智能机器人 [2]", "year": 2019},
+        "expert_review": {"opinion": 'brackets in text do not nest: [[[{{{"', "expert": "王"},
+        "notes": [["a", "b"]],
+    }
+    assert post(client, record).status_code == 200
+
+
+def test_a_body_larger_than_a_demand_record_is_400(client, small_catalogue):
+    response = post(client, {"title": "robotics", "x": "a" * MAX_BODY_BYTES})
+    assert response.status_code == 400 and response.json()["key"] == "body"
+
+
+def test_anonymous_callers_are_throttled_per_address(client, small_catalogue, monkeypatch):
+    cache.clear()
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+    assert [post(client, {"title": "robotics"}).status_code for _ in range(3)] == [200, 200, 429]
+    # A header the client sets itself does not buy it a fresh count.
+    spoofed = client.post(
+        URL, {"title": "robotics"}, content_type="application/json", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    assert spoofed.status_code == 429
+    other = client.post(URL, {"title": "robotics"}, content_type="application/json", REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 200

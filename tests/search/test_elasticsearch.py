@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import socket
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from osmem_server import OsmemServer
 
 from catalog.models import Institution
@@ -112,3 +114,14 @@ def test_a_configured_server_that_is_down_falls_back_to_the_embedded_engine(
     assert asked.status_code == 503 and asked.json()["key"] == "engine"
     page = client.get("/en/find/", {"text": "robotics"})
     assert page.status_code == 200 and 'data-match="de-tum"' in page.text
+
+
+def test_the_match_command_names_the_engine_asked_for(elasticsearch, settings, small_catalogue, tmp_path):
+    indexing.rebuild()
+    settings.SEARCH_BACKEND = "embedded"
+    demands = tmp_path / "demands.jsonl"
+    demands.write_text(json.dumps({"type": "demand", "title": "robotics"}) + "\n", encoding="utf-8")
+    out = StringIO()
+    call_command("match", str(demands), "--engine", "elasticsearch", stdout=out)
+    line = json.loads(out.getvalue())
+    assert line["engine"] == "elasticsearch" and line["results"][0]["institution"] == "de-tum"
