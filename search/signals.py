@@ -97,6 +97,7 @@ def changed(report, record_type: str) -> bool:
 
 @receiver(catalog_imported)
 def catalogue_imported(sender, institution_ids, report, **kwargs):
+    """In the import's transaction: the profiles commit with the catalogue they describe."""
     if changed(report, "field") or changed(report, "country"):
         IndexVersion.bump(taxonomy=True)
     if changed(report, "field"):

@@ -26,9 +26,11 @@ from catalog.exchange.registry import (
     type_names,
 )
 
-#: Sent after an import that changed something has been committed, with `institution_ids` (a frozenset of
-#: the institutions whose record, courses, evaluations, outcomes or specialty names changed) and `report`
-#: (counts per type): the search room re-indexes in bulk instead of once per saved row.
+#: Sent inside the import's transaction once an import has changed something, with `institution_ids` (a
+#: frozenset of the institutions whose record, courses, evaluations, outcomes or specialty names changed)
+#: and `report` (counts per type): the search room rebuilds their profiles in bulk, instead of once per saved
+#: row, and they commit with the import, so that no process dying after the commit can leave a live
+#: institution out of matching.
 catalog_imported = Signal()
 
 #: progress(stage, done, total): called now and then while reading and writing.
@@ -123,7 +125,9 @@ def import_catalog(
             write(plan, ctx, progress)
             affected = frozenset(ctx.affected_institutions | ctx.stale_search_text)
             report = ImportReport(counts, institution_ids=affected)
-            transaction.on_commit(lambda: after_import(ctx, report))
+            if report.changed:
+                catalog_imported.send(sender=ImportReport, institution_ids=affected, report=report)
+            transaction.on_commit(lambda: after_import(ctx))
     except IntegrityError as error:
         raise ExchangeError([f"the database refused the import: {error}"]) from error
     return report
@@ -251,9 +255,7 @@ def write(plan: Plan, ctx: ImportContext, progress: Progress | None = None) -> N
         record_type.finish(ctx)
 
 
-def after_import(ctx: ImportContext, report: ImportReport) -> None:
-    """Once committed: Wagtail's page search index, then whoever listens (the search room's index)."""
+def after_import(ctx: ImportContext) -> None:
+    """Once committed: Wagtail's page search index (the admin's page search, not matching)."""
     for model, pks in ctx.changed_pages.items():
         index_pages.enqueue(model._meta.label, sorted(pks))
-    if report.changed:
-        catalog_imported.send(sender=ImportReport, institution_ids=report.institution_ids, report=report)
