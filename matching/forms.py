@@ -128,6 +128,8 @@ class DemandForm(forms.ModelForm):
 
     fields = forms.MultipleChoiceField(label=_("Fields"), required=False)
     destinations = forms.MultipleChoiceField(label=_("Destinations"), required=False)
+    # The version of the demand the form was opened on, so that saving over a newer one is noticed.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
     institutions = forms.MultipleChoiceField(
         label=_("Planned institutions"),
         required=False,
@@ -238,6 +240,8 @@ class DemandForm(forms.ModelForm):
         self.unit = unit
         self.label_suffix = ""
         demand = self.instance
+        if demand.pk is not None:
+            self.fields["version"].initial = demand.version
         for name in ("days", "group_size", "cities"):
             self.fields[name].widget.attrs["min"] = 1
         self.fields["title"].widget.attrs["placeholder"] = _("e.g. 集成电路先进封装技术培训")
@@ -436,6 +440,11 @@ class DemandForm(forms.ModelForm):
         demand.foreign_funding = self._foreign_funding(self.cleaned_data)
         demand.justifications = self.justifications()
         return demand
+
+    def refresh_version(self, version: str) -> None:
+        """After an edit conflict: the next save of this form, reviewed by its author, replaces `version`."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = version
 
     def relations(self) -> dict[str, list]:
         """The many-to-many choices, as the rows to set."""

@@ -199,6 +199,11 @@ class Demand(models.Model):
         return self.title
 
     @property
+    def version(self) -> str:
+        """Which saved state of the demand this is: an edit form carries it to notice a newer save."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
+    @property
     def is_long_term(self) -> bool:
         return self.days >= 90
 

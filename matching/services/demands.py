@@ -57,6 +57,14 @@ class PublishingRefused(Exception):
         self.blockers = blocked
 
 
+class EditConflict(Exception):
+    """The demand changed after the form being saved was opened; `version` is the one stored now."""
+
+    def __init__(self, version: str):
+        super().__init__(version)
+        self.version = version
+
+
 def new_external_id() -> str:
     """A fresh key for a demand created in the site: dm-<year>-<six random characters>."""
     year = timezone.localdate().year
@@ -73,11 +81,18 @@ def save_demand(
     by,
     relations: Mapping[str, Iterable],
     publish: bool = False,
+    opened_version: str | None = None,
 ) -> Demand:
     """Saves a demand edited in the site with its planned fields, destinations and institutions. A new one
     gets its key, its unit and its author and starts as a draft. When it is to be published, or is
-    published already, the rules are checked on what was stored and PublishingRefused undoes the save."""
+    published already, the rules are checked on what was stored and PublishingRefused undoes the save.
+    When the form was opened on an older version than the one stored (`opened_version`), nothing is saved
+    and EditConflict says so."""
     with transaction.atomic():
+        if demand.pk is not None and opened_version is not None:
+            stored = Demand.objects.select_for_update().get(pk=demand.pk)
+            if stored.version != opened_version:
+                raise EditConflict(stored.version)
         if demand.pk is None:
             demand.external_id = new_external_id()
             demand.organizing_unit = unit

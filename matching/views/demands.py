@@ -18,6 +18,7 @@ from matching.models import Demand, DemandStatus, OrganizingUnit, member_unit
 from matching.rules import ERROR, check
 from matching.services.demands import (
     Blockers,
+    EditConflict,
     PublishingRefused,
     blockers,
     publish_demand,
@@ -66,10 +67,29 @@ def _edit(request: HttpRequest, unit: OrganizingUnit, demand: Demand) -> HttpRes
         findings = form.findings()
         if valid and action in ("save", "publish"):
             try:
-                demand = save_demand(form.save(), unit=unit, by=request.user, relations=form.relations())
+                demand = save_demand(
+                    form.save(),
+                    unit=unit,
+                    by=request.user,
+                    relations=form.relations(),
+                    # A form posted without its version (not one of this site's pages) is not checked.
+                    opened_version=None if creating else form.cleaned_data["version"] or None,
+                )
             except PublishingRefused as refused:
                 # A published demand stays as it was; the person sees why, with their input kept.
                 refusal, findings = refused, refused.findings
+            except EditConflict as conflict:
+                # Someone saved the demand after this form was opened: nothing is overwritten, the person's
+                # input stays in the form, and saving it again (after a look) replaces the newer version.
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this demand after you opened this form. Nothing was saved: "
+                        "your changes are kept below. Open the demand in a new tab to see the other "
+                        "changes, then save again to replace them with yours."
+                    ),
+                )
+                form.refresh_version(conflict.version)
             else:
                 if action == "publish":
                     return _publish(request, demand)

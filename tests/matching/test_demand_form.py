@@ -427,3 +427,33 @@ def test_the_form_renders_in_both_languages(client, people, prefix):
     assert "portal/demand_form.js" in html
     demand = drafted(client)
     assert client.get(f"{prefix}/demands/{demand.external_id}/edit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "told"), [("en", "Someone else saved this demand"), ("zh-hans", "其他人")]
+)
+def test_saving_a_form_opened_before_someone_elses_save_overwrites_nothing_and_keeps_the_input(
+    client, people, language, told
+):
+    """Two members edit the same demand: the later save of the older form is refused with the person's
+    input kept; saving it again from the page it gets back (a deliberate choice) goes through."""
+    client.force_login(people["xu"])
+    demand = drafted(client)
+    url = f"/{language}/demands/{demand.external_id}/edit/"
+    opened = client.get(url).context["form"]["version"].value()
+    assert opened == demand.version
+    # A colleague saves first, from a form opened at the same time.
+    assert client.post(url, form_data(title="Robotics (colleague)", version=opened)).status_code == 302
+    # Xu saves the form he opened before that save.
+    response = client.post(url, form_data(title="Robotics (Xu)", version=opened))
+    assert response.status_code == 200
+    assert told in response.text
+    assert 'value="Robotics (Xu)"' in response.text
+    demand.refresh_from_db()
+    assert demand.title == "Robotics (colleague)"
+    # The page he got back carries the stored version: saving it again replaces the colleague's.
+    shown = response.context["form"]["version"].value()
+    assert shown == demand.version != opened
+    assert client.post(url, form_data(title="Robotics (Xu)", version=shown)).status_code == 302
+    demand.refresh_from_db()
+    assert demand.title == "Robotics (Xu)"
