@@ -26,17 +26,18 @@ demo: messages
 	$(PY) manage.py createcachetable  # the database cache's table, when the settings use one (production)
 	$(PY) manage.py load_demo
 
-# With SEARCH_BACKEND=elasticsearch the index worker runs beside the web server and stops with it.
+# The task worker (emails, page indexing) runs beside the web server and stops with it; with
+# SEARCH_BACKEND=elasticsearch the index worker too.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
-	@if [ "$$SEARCH_BACKEND" = "elasticsearch" ]; then \
+	$(PY) manage.py release_evaluations -v0
+	@$(PY) manage.py db_worker --no-reload -v0 & tasks=$$!; \
+	if [ "$$SEARCH_BACKEND" = "elasticsearch" ]; then \
 		$(PY) manage.py search_index --rebuild || echo "search server not answering: the worker will catch up"; \
 		$(PY) manage.py search_worker & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
-	else \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
-	fi
+	fi; \
+	trap 'kill $$tasks $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check catalog matching search portal tests bench

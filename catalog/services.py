@@ -3,16 +3,15 @@ institution's page and courses (never publish them: the office reviews every cha
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
 from catalog.models import Institution, InstitutionStaff, InstitutionStatus, StaffInvitation, StatusChange
+from catalog.tasks import email
 
 STAFF_GROUP_PREFIX = "Institution staff: "
 # Staff add courses and change their institution's subtree; publishing stays with the office.
@@ -93,14 +92,7 @@ def send_staff_invitation(invitation: StaffInvitation, link: str) -> None:
         with translation.override(language):
             subjects.append(_("Invitation to join %(name)s") % {"name": name})
     subject = " / ".join(subjects)
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200],
-            "\n".join(parts),
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-        )
-    )
+    email(subject, "\n".join(parts), [invitation.email])
 
 
 def accept_staff_invitation(invitation: StaffInvitation, user) -> InstitutionStaff:
@@ -219,11 +211,4 @@ def _email_status_change(change: StatusChange) -> None:
             parts.append(f"{what}\n{why}\n{change.reason}\n")
     subject = " / ".join(subjects)
     body = "\n".join(parts)
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200],
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            addresses,
-        )
-    )
+    email(subject, body, addresses)

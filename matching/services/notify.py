@@ -1,15 +1,14 @@
 """Tells a person that something needs them: an in-site notification and an email, in both languages,
-each text with the link to its page in that language. The email is sent once the transaction commits, so a
-rolled-back change sends nothing."""
+each text with the link to its page in that language. The email is queued with the transaction
+(catalog.tasks), so a rolled-back change sends nothing and a mail server that is down loses nothing."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import translate_url
 from django.utils import translation
 
+from catalog.tasks import email
 from matching.models import Notification
 
 
@@ -25,14 +24,7 @@ def email_someone(address: str, *, text_zh: str, text_en: str, url: str) -> None
     """Email a person who may not have an account yet (an invitation)."""
     link_zh, link_en = absolute(in_language(url, "zh-hans")), absolute(in_language(url, "en"))
     body = f"{text_zh}\n{link_zh}\n\n{text_en}\n{link_en}\n"
-    transaction.on_commit(
-        lambda: send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{text_en}"[:200],
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [address],
-        )
-    )
+    email(text_en, body, [address])
 
 
 def absolute(url: str) -> str:

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -129,6 +131,10 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "jsonl"]
+
+# Background work (emails, Wagtail's page index after an import): tasks are rows in the database, written
+# with the transaction that queues them and run by `manage.py db_worker` (catalog.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Matching engines (the search room): "embedded" needs no server.
 SEARCH_BACKEND = env_choice("SEARCH_BACKEND", ("embedded", "elasticsearch"), "embedded")

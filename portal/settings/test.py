@@ -16,5 +16,7 @@ ELASTICSEARCH_INDEX_PREFIX = "test_portal"
 # The suite calls the API from one address; the throttle's own test sets a low rate.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Tasks run at once, after the commit that queued them, so a test sees their effect (catalog.tasks).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Uploads made by tests stay out of the checkout.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
