@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable, Page, PageManager
 
-from catalog.fields import WordListField, is_web_address
+from catalog.fields import WordListField, is_web_address, validate_web_address
 from catalog.forms import CataloguePageForm
 from catalog.quality import QualityRecord, quality_record
 from catalog.querysets import (
@@ -229,7 +229,7 @@ class Institution(Page):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     languages = WordListField(_("teaching languages"), help_text=_("Language codes, e.g. en, de."))
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True, validators=[validate_web_address])
     contact_email = models.EmailField(_("contact email"), blank=True)
     max_group_size = models.PositiveIntegerField(_("largest group"), null=True, blank=True)
     # Names, texts, specialties and course titles in both languages, for the directory's search.

@@ -90,3 +90,16 @@ def test_snippet_lists_and_forms_render(office, small_catalogue):
         instance = model.objects.first()
         edit_url = reverse(f"wagtailsnippets_catalog_{model._meta.model_name}:edit", args=[instance.pk])
         assert office.get(edit_url).status_code == 200
+
+
+@pytest.mark.parametrize("website", ["ftp://example.org/", "javascript:alert(1)"])
+def test_an_institution_website_is_an_http_or_https_address(small_catalogue, website):
+    from django.core.exceptions import ValidationError
+
+    tum = small_catalogue["tum"]
+    tum.website = website
+    with pytest.raises(ValidationError) as refused:
+        tum.full_clean()
+    assert "website" in refused.value.message_dict
+    tum.website = "https://www.tum.de/"
+    tum.full_clean()
