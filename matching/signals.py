@@ -1,15 +1,19 @@
 """Matching's side of the catalogue's events: when an institution leaves "active" (suspended or withdrawn),
-its open negotiations are marked and the units concerned are told; re-admitted, the mark is lifted."""
+its open negotiations are marked and the units concerned are told; re-admitted, the mark is lifted. When an
+outcome is published its files become public, and private again when it is unpublished."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
 
-from catalog.models import Institution, InstitutionStatus
+from catalog.models import Institution, InstitutionStatus, Outcome
 from matching.models import Inquiry, InquiryStatus, Side
 from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
 from matching.services.notify import notify
+from matching.services.outcomes import publish_files, withdraw_files
 
 CLOSED = (InquiryStatus.AGREED, InquiryStatus.DECLINED)
 
@@ -49,3 +53,14 @@ def _tell_unit(inquiry: Inquiry, institution: Institution) -> None:
             text_en=f"{institution.name_en} {state_en}; the negotiation on “{title}” is marked"[:255],
             url=url,
         )
+
+
+@receiver(page_published, sender=Outcome)
+def outcome_published(sender, instance: Outcome, **kwargs) -> None:
+    # Once the publication is committed: a publication rolled back must not leave public copies behind.
+    transaction.on_commit(lambda: publish_files(instance))
+
+
+@receiver(page_unpublished, sender=Outcome)
+def outcome_unpublished(sender, instance: Outcome, **kwargs) -> None:
+    withdraw_files(instance)

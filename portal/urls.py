@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from matching.views import files
 from portal import views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/login/", views.admin_sign_in),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Images of outcomes not yet published, for their unit and the office (matching.storage).
+    path("private-files/<path:name>", files.private_file, name="private-file"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("search.urls")),
 ]

@@ -8,10 +8,16 @@ Forbidden is 403 or 404 (a visitor may instead be sent to sign in), and a forbid
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+import PIL.Image
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import Institution, InstitutionStaff, StaffInvitation
@@ -26,6 +32,8 @@ from matching.models import (
     UnitMembership,
 )
 from matching.services.negotiation import open_inquiry, propose
+from matching.services.outcomes import submit_outcome
+from matching.storage import public_name
 from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -443,6 +451,141 @@ def test_the_matrix_covers_every_url_of_the_issue():
     # A URL is covered by the row of its name or by rows named after it (one per demand, say).
     uncovered = {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
     assert not uncovered
+
+
+# The files of an outcome not yet published: its unit and the office fetch them, nobody else; they are not
+# under /media/ at all, which the web server serves to anyone. Once published, they are public.
+
+
+@dataclass(frozen=True)
+class Served:
+    status_code: int
+
+
+def fetch(client, url: str):
+    """A GET as production answers it: /media/ is the web server's, which serves every file under
+    MEDIA_ROOT without asking who wants it; everything else is the portal's."""
+    if url.startswith(settings.MEDIA_URL):
+        return Served(
+            200 if (Path(settings.MEDIA_ROOT) / url.removeprefix(settings.MEDIA_URL)).is_file() else 404
+        )
+    return client.get(url)
+
+
+@pytest.fixture
+def fresh_media(settings, tmp_path) -> None:
+    """Empty upload folders, so that what is found there is this test's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def draft_outcome(fresh_media, people, small_catalogue) -> dict:
+    """Unit X's outcome, sent by Xu with a photograph and a report and not yet published, and the office's
+    preview of it (which makes an image rendition)."""
+    cache.clear()  # Wagtail caches renditions by image id, which another test's image may have had
+    activate_totp(people["olivia"])
+    outcome = submit_outcome(people["unit_x"], outcome_data(small_catalogue), by=people["xu"])
+    image, document = outcome.images.get().image, outcome.documents.get().document
+    rendition = image.get_rendition("fill-640x400")
+    return {"outcome": outcome, **outcome_file_urls(image, rendition, document)}
+
+
+def outcome_data(small_catalogue) -> dict:
+    photo = io.BytesIO()
+    PIL.Image.new("RGB", (64, 40), (30, 120, 200)).save(photo, "PNG")
+    return {
+        "title_zh": "机器人产线改造成果",
+        "title_en": "Robot line retrofit",
+        "summary_zh": "学员回国后改造了三条产线。",
+        "summary_en": "Back home the group retrofitted three production lines.",
+        "economic_benefit": "产能提高20%。",
+        "social_benefit": "培养了40名技术骨干。",
+        "fields": [small_catalogue["fields"]["manufacturing"]],
+        "country": small_catalogue["countries"]["DE"],
+        "institutions": [small_catalogue["tum"]],
+        "year": timezone.localdate().year,
+        "images": [SimpleUploadedFile("line.png", photo.getvalue(), content_type="image/png")],
+        "documents": [
+            SimpleUploadedFile("report.pdf", b"%PDF-1.4\n% report\n", content_type="application/pdf")
+        ],
+    }
+
+
+def outcome_file_urls(image, rendition, document) -> dict:
+    """Where each file is fetched, and where /media/ would have it if it were kept there."""
+    return {
+        "image": image.file.url,
+        "rendition": rendition.url,
+        "document": document.url,
+        "image_in_media": settings.MEDIA_URL + public_name(image.file.name),
+        "rendition_in_media": settings.MEDIA_URL + public_name(rendition.file.name),
+        "document_in_media": settings.MEDIA_URL + public_name(document.file.name),
+        "image_in_media_as_named": settings.MEDIA_URL + image.file.name,
+        "document_in_media_as_named": settings.MEDIA_URL + document.file.name,
+    }
+
+
+# fmt: off
+DRAFT_FILE_ROWS = [
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("draft-outcome-document", "{document}",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("draft-outcome-image", "{image}",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("draft-outcome-rendition", "{rendition}",
+        get=" no    no    no    ok    no    no    ok"),
+] + [
+    Row(f"draft-outcome-{name}", f"{{{name}}}",
+        get=" no    no    no    no    no    no    no")
+    for name in (
+        "image_in_media", "rendition_in_media", "document_in_media",
+        "image_in_media_as_named", "document_in_media_as_named",
+    )
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    "row, role, method, expected, prefix", list(cases(DRAFT_FILE_ROWS, methods=("GET",)))
+)
+def test_access_to_the_files_of_an_outcome_not_yet_published(
+    client, people, draft_outcome, row, role, method, expected, prefix
+):
+    log_in(client, people, role)
+    response = fetch(client, filled(row.path, draft_outcome))
+    status = response.status_code
+    to_sign_in = status == 302 and "/accounts/login/" in response.get("Location", "")
+    if expected == OK:
+        assert status == 200
+    else:
+        assert status in (403, 404) or (role == "anon" and to_sign_in), status
+
+
+def test_a_draft_outcomes_files_are_nowhere_under_media_root(draft_outcome):
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert len([path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]) == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_fetches_the_files_once_the_outcome_is_published(
+    client, people, draft_outcome, role, django_capture_on_commit_callbacks
+):
+    outcome = draft_outcome["outcome"]
+    task_state = outcome.current_workflow_task_state
+    with django_capture_on_commit_callbacks(execute=True):
+        task_state.task.specific.on_action(task_state, people["olivia"], "approve")
+    outcome.refresh_from_db()
+    image, document = outcome.images.get().image, outcome.documents.get().document
+    urls = outcome_file_urls(image, image.get_rendition("fill-640x400"), document)
+
+    log_in(client, people, role)
+    for name in ("image", "rendition", "document"):
+        assert fetch(client, urls[name]).status_code == 200, name
+    assert urls["image"] == urls["image_in_media"]  # served by the web server, not through the portal
+    # The private copies are gone with the old names.
+    assert fetch(client, draft_outcome["image"]).status_code == 404
+    assert fetch(client, draft_outcome["rendition"]).status_code == 404
 
 
 # Leaks: what a person may not see never shows in lists, counts, facets, search, dashboards,

@@ -1,6 +1,7 @@
 """Training outcomes (培训成果) a unit submits: uploads kept as Wagtail images and documents until the outcome
 is sent, the outcome created as a draft page in the office's moderation workflow, and revised by the unit
-when the office asks for changes (or after it is published: the live version stays until approval)."""
+when the office asks for changes (or after it is published: the live version stays until approval). Its
+files are private until the outcome is published (matching.storage)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,12 +20,18 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from catalog.models import Outcome, OutcomeDocument, OutcomeImage, OutcomeIndexPage
-from matching.models import Inquiry, OrganizingUnit, UnitOutcome
+from catalog.roles import is_office
+from matching.models import Inquiry, OrganizingUnit, UnitMembership, UnitOutcome, member_unit
+from matching.storage import is_private, private_name, public_name
 
-# Uploads wait in one collection until their outcome is sent, then move to the outcomes' collection; the
-# office finds both in Wagtail's media library, and only waiting uploads can be claimed or forgotten.
+# Uploads wait in one collection until their outcome is sent, then move to the collection of outcomes not
+# yet published, and to the outcomes' collection when it is published; the office finds all three in
+# Wagtail's media library, and only waiting uploads can be claimed or forgotten. Files of the first two are
+# private: kept out of MEDIA_ROOT and served only to the office and the unit.
 UPLOAD_COLLECTION = "Outcome uploads"
+DRAFT_COLLECTION = "Outcomes not yet published"
 OUTCOME_COLLECTION = "Training outcomes"
+PRIVATE_COLLECTIONS = (UPLOAD_COLLECTION, DRAFT_COLLECTION)
 # Uploads never attached to an outcome are dropped after this long: the form they came with was abandoned.
 ABANDONED_AFTER = datetime.timedelta(days=1)
 
@@ -84,9 +92,10 @@ def store_uploads(user, images: Iterable[UploadedFile], documents: Iterable[Uplo
 
 def _stored(model, set_metadata: str, upload: UploadedFile, collection: Collection, user):
     """One upload saved as a Wagtail image or document, with the size and hash Wagtail's own upload
-    views record (`set_metadata` names the model's method for them)."""
+    views record (`set_metadata` names the model's method for them), under a private name."""
     upload.seek(0)
-    item = model(title=upload.name, file=upload, collection=collection, uploaded_by_user=user)
+    file = File(upload, name=private_name(upload.name))
+    item = model(title=upload.name, file=file, collection=collection, uploaded_by_user=user)
     getattr(item, set_metadata)()
     item.save()
     return item
@@ -113,17 +122,81 @@ def prefill(inquiry: Inquiry) -> dict:
 
 def attachments(data: dict, *, by) -> tuple[list, list]:
     """The images and documents an outcome form sends: those of the outcome it revises that stay ticked
-    (`current_*`), uploads kept from earlier tries (`kept_*`) and the files sent now, in that order. All of
-    them move to the outcomes' collection, out of reach of the abandoned-upload clean-up."""
+    (`current_*`), uploads kept from earlier tries (`kept_*`) and the files sent now, in that order. The
+    uploads move to the collection of outcomes not yet published, out of reach of the abandoned-upload
+    clean-up; they stay private until the outcome is published."""
     new = store_uploads(by, data.get("images", ()), data.get("documents", ()))
+    uploads = [*data.get("kept_images", ()), *new.images, *data.get("kept_documents", ()), *new.documents]
+    drafts = collection_named(DRAFT_COLLECTION)
+    for item in uploads:
+        item.collection = drafts
+        item.save(update_fields=["collection"])
     images = [*data.get("current_images", ()), *data.get("kept_images", ()), *new.images]
     documents = [*data.get("current_documents", ()), *data.get("kept_documents", ()), *new.documents]
-    collection = collection_named(OUTCOME_COLLECTION)
-    for item in (*images, *documents):
-        if item.collection_id != collection.pk:
-            item.collection = collection
-            item.save(update_fields=["collection"])
     return images, documents
+
+
+def may_see_file(user, item) -> bool:
+    """Anyone sees a file of a published outcome (or any other image or document); a private one (an
+    upload, or a file of an outcome not yet published) only the office, the person who uploaded it and
+    the confirmed members of their unit see."""
+    if item.collection.name not in PRIVATE_COLLECTIONS or is_office(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if item.uploaded_by_user_id == user.pk:
+        return True
+    unit = member_unit(user)
+    return (
+        unit is not None
+        and UnitMembership.objects.filter(
+            user_id=item.uploaded_by_user_id, unit=unit, confirmed_at__isnull=False
+        ).exists()
+    )
+
+
+@transaction.atomic
+def publish_files(outcome: Outcome) -> None:
+    """Called once an outcome is published: its images and documents become public, under MEDIA_ROOT."""
+    public = collection_named(OUTCOME_COLLECTION)
+    for item in _files_of(outcome):
+        if item.collection.name in PRIVATE_COLLECTIONS:
+            _keep(item, public, private=False)
+
+
+def withdraw_files(outcome: Outcome) -> None:
+    """Called once an outcome is unpublished: its files that no published outcome shows become private."""
+    drafts = collection_named(DRAFT_COLLECTION)
+    shown_images = set(OutcomeImage.objects.filter(outcome__live=True).values_list("image_id", flat=True))
+    shown_documents = set(
+        OutcomeDocument.objects.filter(outcome__live=True).values_list("document_id", flat=True)
+    )
+    for item in _files_of(outcome):
+        shown = shown_images if isinstance(item, get_image_model()) else shown_documents
+        if item.pk not in shown and item.collection.name == OUTCOME_COLLECTION:
+            _keep(item, drafts, private=True)
+
+
+def _files_of(outcome: Outcome) -> list:
+    return [
+        *(row.image for row in OutcomeImage.objects.filter(outcome=outcome).select_related("image")),
+        *(row.document for row in OutcomeDocument.objects.filter(outcome=outcome).select_related("document")),
+    ]
+
+
+def _keep(item, collection: Collection, *, private: bool) -> None:
+    """Puts an image or document in the collection, its file (under a new name) where the collection's
+    files are kept. The old file goes once this is committed; renditions are made again from the new one."""
+    storage, old = item.file.storage, item.file.name
+    if is_private(old) != private and storage.exists(old):
+        with storage.open(old) as content:
+            name = private_name(old) if private else public_name(old)
+            item.file.name = storage.save(name, content, max_length=item.file.field.max_length)
+        transaction.on_commit(lambda: storage.delete(old))
+        if hasattr(item, "renditions"):
+            item.renditions.all().delete()
+    item.collection = collection
+    item.save(update_fields=["file", "collection"])
 
 
 TEXT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "economic_benefit", "social_benefit")

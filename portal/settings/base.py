@@ -118,8 +118,10 @@ STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 MEDIA_URL = "/media/"
 # Uploads: images and documents of outcomes, and what editors add in the admin.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files of outcomes not yet published: outside MEDIA_ROOT, served only by the portal (matching.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "matching.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

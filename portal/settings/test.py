@@ -20,3 +20,4 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Uploads made by tests stay out of the checkout.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-private-media"

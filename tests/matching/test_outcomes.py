@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime
 import io
+from pathlib import Path
 
 import PIL.Image
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +24,7 @@ from matching.models import Side, member_unit
 from matching.outcome_forms import MAX_IMAGES
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
 from matching.services.outcomes import pending_documents, pending_images, store_uploads
+from matching.storage import is_private, private_root
 from tests.factories import activate_totp, make_outcome
 from tests.matching.test_negotiation import make_demand, terms
 
@@ -126,6 +130,27 @@ def test_another_units_inquiry_does_not_prefill(client, people, agreed):
     client.force_login(people["yang"])
     page = client.get(f"/en/outcomes/submit/?inquiry={agreed.pk}")
     assert page.status_code == 200 and "data-prefilled" not in page.text
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 30])
+def test_an_inquiry_that_cannot_be_an_id_prefills_nothing(client, people, agreed, value):
+    client.force_login(people["xu"])
+    page = client.get("/en/outcomes/submit/", {"inquiry": value})
+    assert page.status_code == 200 and "data-prefilled" not in page.text
+
+
+@pytest.mark.parametrize("value", ["²", "①", "1" * 30])
+@pytest.mark.parametrize("name", ["kept_documents", "kept_images", "fields", "institutions"])
+def test_choices_that_cannot_be_ids_are_form_errors_in_the_readers_language(
+    client, people, small_catalogue, name, value
+):
+    client.force_login(people["xu"])
+    response = client.post("/zh-hans/outcomes/submit/", outcome_post(small_catalogue, **{name: [value]}))
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        invalid = gettext("“%(pk)s” is not a valid value.") % {"pk": value}
+    assert response.context["form"].errors[name] == [invalid]
+    assert not Outcome.objects.exists()
 
 
 def test_a_unit_sees_only_its_own_outcomes(client, people, agreed, small_catalogue):
@@ -388,6 +413,68 @@ def test_the_unit_sees_and_revises_what_it_submitted_not_what_is_imported_under_
     assert [row.outcome for row in rows] == [outcome]
     assert client.get(revise_url(imported)).status_code == 404
     assert client.post(revise_url(outcome), outcome_post(small_catalogue)).status_code == 302
+
+
+# The files of an outcome not yet published are private (the access matrix asks every role).
+
+
+def test_a_revisions_new_image_stays_private_until_the_office_approves_it(
+    client, people, small_catalogue, django_capture_on_commit_callbacks
+):
+    outcome = submitted(client, people, small_catalogue, images=[png("old.png")])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(outcome, people["olivia"])
+    old = get_image_model().objects.get(title="old.png")
+    assert old.file.url.startswith(settings.MEDIA_URL) and old.collection.name == "Training outcomes"
+
+    revised = outcome_post(small_catalogue, current_images=[str(old.pk)], images=[png("new.png")])
+    assert client.post(revise_url(outcome), revised).status_code == 302
+    new = get_image_model().objects.get(title="new.png")
+    assert is_private(new.file.name) and new.file.url.startswith("/private-files/")
+    assert client.get(new.file.url).status_code == 200
+    client.logout()
+    assert client.get(new.file.url).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(Outcome.objects.get(pk=outcome.pk), people["olivia"])
+    new.refresh_from_db()
+    assert new.file.url.startswith(settings.MEDIA_URL) and new.collection.name == "Training outcomes"
+    assert (Path(settings.MEDIA_ROOT) / new.file.name).is_file()
+
+
+def test_an_unpublished_outcomes_files_are_private_again(
+    client, people, small_catalogue, django_capture_on_commit_callbacks
+):
+    outcome = submitted(client, people, small_catalogue, images=[png()], documents=[pdf()])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(outcome, people["olivia"])
+    document = get_document_model().objects.get()
+    assert client.get(document.url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Outcome.objects.get(pk=outcome.pk).unpublish()
+    document.refresh_from_db()
+    image = get_image_model().objects.get()
+    assert is_private(image.file.name) and is_private(document.file.name)
+    client.logout()
+    assert client.get(image.file.url).status_code == 404
+    assert client.get(document.url).status_code == 404
+
+
+def test_waiting_uploads_are_private(client, people):
+    upload = store_uploads(people["xu"], [png()], [pdf()])
+    image, document = upload.images[0], upload.documents[0]
+    assert not (Path(settings.MEDIA_ROOT) / image.file.name).exists()
+    for who, status in (("xu", 200), ("yang", 404), ("anna", 404)):
+        client.force_login(people[who])
+        assert client.get(image.file.url).status_code == status, who
+        assert client.get(document.url).status_code == status, who
+
+
+def test_private_files_are_never_kept_inside_media_root(settings):
+    settings.PRIVATE_MEDIA_ROOT = Path(settings.MEDIA_ROOT) / "private"
+    with pytest.raises(ImproperlyConfigured):
+        private_root()
 
 
 def test_another_unit_cannot_revise_the_outcome(client, people, small_catalogue):
