@@ -5,6 +5,7 @@ office suspends TUM with a written reason and it vanishes from the directory and
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -351,3 +352,31 @@ def test_the_office_suspends_tum_with_a_reason_and_it_leaves_the_directory_and_t
         said("zh-hans", "This institution is not currently admitted.")
     )
     snap(visitor, "quality-08-visitor-after-suspension")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_link_opened_before_the_training_says_when_it_opens_and_each_side_prints_only_its_own(
+    open_page,
+    live_server,
+    people,
+    agreed,  # noqa: F811
+    language,
+):
+    start = timezone.localdate() + datetime.timedelta(days=5)
+    group = open_training_group(
+        agreed, by=people["xu"], **group_terms(start_date=start, end_date=start + datetime.timedelta(days=13))
+    )
+    anna = open_page(language)
+    sign_in(anna, language, "anna@example.org", "pw")
+    anna.goto(f"/{language}/training-groups/{group.pk}/qr/")
+    expect(anna.locator(".qr-card svg")).to_have_count(1)
+    expect(anna.locator(".qr-card[data-side=unit]")).to_have_count(0)
+    snap(anna, f"qr-institution-only-{language}")
+
+    phone = open_page(language, phone=True)
+    phone.goto(evaluation_path(anna, "institution"))
+    notice = phone.locator("[data-not-open]")
+    expect(notice).to_contain_text(start.isoformat())
+    expect(phone.locator(".training-evaluate form")).to_have_count(0)
+    assert fits_the_phone(phone), page_widths(phone)
+    snap(phone, f"evaluate-not-open-{language}")
