@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from catalog import services
 from catalog.models import Institution, InstitutionStaff, StaffInvitation
+from catalog.numbers import IdChoiceField
 from catalog.roles import is_office, staff_institution
 
 # The session key holding the token of an invitation a person opened before signing in or up; the account
@@ -29,7 +30,7 @@ class StaffInvitationForm(forms.Form):
     """Invite a colleague by email; the office also chooses the institution."""
 
     email = forms.EmailField(label=gettext_lazy("Email address"))
-    institution = forms.ModelChoiceField(
+    institution = IdChoiceField(
         label=gettext_lazy("Institution"), queryset=Institution.objects.order_by("title")
     )
 

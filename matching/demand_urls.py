@@ -14,7 +14,7 @@ urlpatterns = [
     path("demands/<slug:external_id>/withdraw/", demands.demand_withdraw, name="demand-withdraw"),
     path("demands/<slug:external_id>/reviews/invite/", reviews.review_invite, name="review-invite"),
     path(
-        "demands/<slug:external_id>/reviews/<int:pk>/cancel/",
+        "demands/<slug:external_id>/reviews/<id:pk>/cancel/",
         reviews.review_cancel,
         name="review-cancel",
     ),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,6 +15,22 @@ from matching.models import Inquiry, InquiryStatus, Proposal
 from matching.services.negotiation import MANUAL_MOVES
 
 MESSAGE_MAX_LENGTH = 5000
+
+# Trainings are planned a few years ahead: a later date is a slip of the keyboard, and the calendar's last
+# days (9999-12-31) leave no room for the arithmetic done on a training's dates.
+LATEST_PLANNED_DATE = datetime.date(2100, 12, 31)
+
+
+class PlannedDateField(forms.DateField):
+    """A date of a planned programme or training group, refused after LATEST_PLANNED_DATE."""
+
+    default_validators = [
+        MaxValueValidator(LATEST_PLANNED_DATE, message=_("Enter a date no later than %(limit_value)s."))
+    ]
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "max": LATEST_PLANNED_DATE.isoformat()}
+
 
 CURRENCIES = [
     ("EUR", _("EUR – euro")),
@@ -110,6 +129,7 @@ class ProposalForm(forms.ModelForm):
             "price_per_person": _("Price per person"),
         }
         help_texts = {"cities": _("e.g. Munich, Stuttgart")}
+        field_classes = {"start_date": PlannedDateField, "end_date": PlannedDateField}
         widgets = {
             "outline": forms.Textarea(attrs={"rows": 5}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

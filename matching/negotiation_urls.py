@@ -6,10 +6,10 @@ from matching.views import negotiation
 
 urlpatterns = [
     path("inquiries/", negotiation.InquiryListView.as_view(), name="inquiry-list"),
-    path("inquiries/<int:pk>/", negotiation.inquiry_detail, name="inquiry-detail"),
-    path("inquiries/<int:pk>/reply/", negotiation.inquiry_reply, name="inquiry-reply"),
-    path("inquiries/<int:pk>/propose/", negotiation.inquiry_propose, name="inquiry-propose"),
-    path("inquiries/<int:pk>/status/", negotiation.inquiry_status, name="inquiry-status"),
+    path("inquiries/<id:pk>/", negotiation.inquiry_detail, name="inquiry-detail"),
+    path("inquiries/<id:pk>/reply/", negotiation.inquiry_reply, name="inquiry-reply"),
+    path("inquiries/<id:pk>/propose/", negotiation.inquiry_propose, name="inquiry-propose"),
+    path("inquiries/<id:pk>/status/", negotiation.inquiry_status, name="inquiry-status"),
     path(
         "demands/<slug:external_id>/contact/<slug:institution>/",
         negotiation.contact_institution,

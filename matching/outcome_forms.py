@@ -18,6 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
 
 from catalog.models import Country, Field, Institution, Outcome
+from catalog.numbers import IdChoiceField, IdMultipleChoiceField, object_id
 from matching.services.outcomes import TEXT_FIELDS, pending_documents, pending_images, store_uploads
 
 MAX_IMAGES = 8
@@ -42,7 +43,7 @@ class MultipleFileField(forms.FileField):
         return [upload for upload in files if upload]
 
 
-class KeptUploadsField(forms.ModelMultipleChoiceField):
+class KeptUploadsField(IdMultipleChoiceField):
     """Uploads kept from an earlier try, ticked; untick one to leave it out."""
 
     widget = forms.CheckboxSelectMultiple
@@ -85,9 +86,9 @@ class OutcomeForm(forms.Form):
     social_benefit = forms.CharField(
         label=gettext_lazy("Social benefit"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    fields = forms.ModelMultipleChoiceField(label=gettext_lazy("Fields"), queryset=Field.objects.all())
-    country = forms.ModelChoiceField(label=gettext_lazy("Country"), queryset=Country.objects.all())
-    institutions = forms.ModelMultipleChoiceField(
+    fields = IdMultipleChoiceField(label=gettext_lazy("Fields"), queryset=Field.objects.all())
+    country = IdChoiceField(label=gettext_lazy("Country"), queryset=Country.objects.all())
+    institutions = IdMultipleChoiceField(
         label=gettext_lazy("Institutions"), queryset=Institution.objects.active(), required=False
     )
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1978, max_value=2100)
@@ -142,7 +143,7 @@ class OutcomeForm(forms.Form):
             kept = self.data.getlist(name) if self.is_bound else []
             if kept:
                 self.fields[name].queryset = pending(uploader).filter(
-                    pk__in=[pk for pk in kept if pk.isdigit()]
+                    pk__in=[pk for pk in map(object_id, kept) if pk]
                 )
             else:
                 del self.fields[name]

@@ -8,6 +8,6 @@ urlpatterns = [
     path("outcomes/submit/", outcomes.outcome_submit, name="outcome-submit"),
     path("outcomes/mine/", outcomes.outcome_list, name="outcome-list"),
     path("outcomes/mine/<slug:external_id>/revise/", outcomes.outcome_revise, name="outcome-revise"),
-    path("inquiries/<int:pk>/application/", application.application_draft, name="application-draft"),
-    path("inquiries/<int:pk>/application.docx", application.application_docx, name="application-docx"),
+    path("inquiries/<id:pk>/application/", application.application_draft, name="application-draft"),
+    path("inquiries/<id:pk>/application.docx", application.application_docx, name="application-docx"),
 ]

@@ -9,12 +9,12 @@ from portal import office_views, views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("unit/join/", views.join_unit, name="unit-join"),
-    path("unit/members/<int:pk>/confirm/", views.confirm_member, name="unit-member-confirm"),
-    path("unit/members/<int:pk>/decline/", views.decline_member, name="unit-member-decline"),
+    path("unit/members/<id:pk>/confirm/", views.confirm_member, name="unit-member-confirm"),
+    path("unit/members/<id:pk>/decline/", views.decline_member, name="unit-member-decline"),
     path("institution/staff/", views_staff.institution_staff, name="staff-invitations"),
-    path("institution/staff/<int:pk>/remove/", views_staff.remove_staff, name="staff-remove"),
+    path("institution/staff/<id:pk>/remove/", views_staff.remove_staff, name="staff-remove"),
     path(
-        "institution/invitations/<int:pk>/cancel/",
+        "institution/invitations/<id:pk>/cancel/",
         views_staff.cancel_invitation,
         name="staff-invitation-cancel",
     ),
@@ -25,7 +25,7 @@ urlpatterns += [
     path("office/institutions/", office_views.institutions, name="office-institutions"),
     path("office/quality/", office_views.quality_watch, name="office-quality"),
     path(
-        "office/institutions/<int:pk>/status/",
+        "office/institutions/<id:pk>/status/",
         office_views.institution_status,
         name="office-institution-status",
     ),

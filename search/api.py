@@ -19,6 +19,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from catalog.models import Country, Field
+from catalog.numbers import positive_int
 from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH, match_output, rank
 
@@ -186,8 +187,8 @@ class MatchView(APIView):
             return bad_request("body", str(error.detail))
         if not isinstance(body, dict):
             return bad_request("body", "the body must be a JSON object (a demand record)")
-        top = request.query_params.get("top", "10")
-        if not top.isdigit() or not 1 <= int(top) <= MAX_TOP:
+        top = positive_int(request.query_params.get("top", "10"), MAX_TOP)
+        if top is None:
             return bad_request("top", f"top must be a whole number from 1 to {MAX_TOP}")
         engine = request.query_params.get("engine")
         if engine not in (None, "embedded", "elasticsearch"):
@@ -200,7 +201,7 @@ class MatchView(APIView):
             return bad_request(key, str(message))
         record = {**body, **demand.validated_data}
         try:
-            matches = rank(record, top=int(top), engine=engine)
+            matches = rank(record, top=top, engine=engine)
         except SEARCH_SERVER_ERRORS:
             return Response(
                 {

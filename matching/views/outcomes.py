@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
+from catalog.numbers import object_id
 from matching.models import InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
 from matching.outcome_forms import OutcomeForm
 from matching.services import negotiation as services
@@ -66,10 +67,11 @@ def _unit(request: HttpRequest) -> OrganizingUnit:
 def outcome_submit(request: HttpRequest) -> HttpResponse:
     unit = _unit(request)
     inquiry = None
-    if pk := request.GET.get("inquiry", ""):
+    # The inquiry the form is prefilled from; a value that is no id is ignored like an unknown one.
+    if pk := object_id(request.GET.get("inquiry")):
         inquiry = (
             services.visible_inquiries(request.user)
-            .filter(pk=pk if pk.isdigit() else 0, status=InquiryStatus.AGREED, demand__organizing_unit=unit)
+            .filter(pk=pk, status=InquiryStatus.AGREED, demand__organizing_unit=unit)
             .first()
         )
     if request.method == "POST":

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.spreadsheets import cells
 from matching.models import LogEntry, Side, TrainingGroup
+from matching.negotiation_forms import PlannedDateField
 from matching.services import negotiation
 from matching.services import training as services
 from matching.services.notify import absolute
@@ -45,6 +46,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = TrainingGroup
         fields = ["start_date", "end_date", "cities", "participants", "leader_name"]
+        field_classes = {"start_date": PlannedDateField, "end_date": PlannedDateField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

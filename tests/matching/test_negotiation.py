@@ -341,6 +341,7 @@ def test_a_thread_with_a_suspended_institution_can_only_be_declined(thread, peop
         ({"price_per_person": "0"}, "price_per_person"),
         ({"price_per_person": "-100"}, "price_per_person"),
         ({"start_date": timezone.localdate() - datetime.timedelta(days=1)}, "start_date"),
+        ({"end_date": datetime.date(2101, 1, 1)}, "end_date"),
         ({"currency": "XXX"}, "currency"),
         ({"outline": ""}, "outline"),
     ],

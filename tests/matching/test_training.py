@@ -9,7 +9,8 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from catalog.models import Evaluation
 from matching.models import InquiryStatus, TrainingGroup
@@ -85,6 +86,26 @@ def test_the_unit_opens_the_group_from_the_inquiry_page(agreed, people, client):
     group = TrainingGroup.objects.get(inquiry=agreed)
     assert response.status_code == 302 and response["Location"].endswith(f"/training-groups/{group.pk}/")
     assert group.created_by == people["xu"] and group.unit_token != group.institution_token
+
+
+def test_a_date_past_2100_is_a_form_error_in_the_readers_language(agreed, people, client):
+    client.force_login(people["xu"])
+    far = group_terms(end_date=datetime.date(9999, 12, 31))
+    response = client.post(
+        f"/zh-hans/inquiries/{agreed.pk}/training-group/",
+        {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in far.items()},
+    )
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        refused = gettext("Enter a date no later than %(limit_value)s.") % {"limit_value": "2100-12-31"}
+    assert response.context["form"].errors["end_date"] == [refused]
+    assert not TrainingGroup.objects.exists()
+
+
+def test_the_page_of_a_group_ending_on_the_calendars_last_day_answers(agreed, people, client):
+    group = open_training_group(agreed, by=people["xu"], **group_terms(end_date=datetime.date.max))
+    client.force_login(people["xu"])
+    assert client.get(f"/en/training-groups/{group.pk}/").status_code == 200
 
 
 def test_institution_cannot_open_the_group_page(agreed, people, client):

@@ -132,3 +132,9 @@ def test_anonymous_callers_are_throttled_per_address(client, small_catalogue, mo
     assert spoofed.status_code == 429
     other = client.post(URL, {"title": "robotics"}, content_type="application/json", REMOTE_ADDR="10.0.0.2")
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("top", ["²", "①", "٣", "1" * 30, "0", "-1"])
+def test_top_that_is_not_a_plain_whole_number_in_range_is_400(client, small_catalogue, top):
+    response = post(client, {"title": "robotics"}, top=top)
+    assert response.status_code == 400 and response.json()["key"] == "top"
