@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -53,8 +54,21 @@ class KeptUploadsField(IdMultipleChoiceField):
 
 
 def check_image(upload: UploadedFile) -> None:
-    """Wagtail's own checks: a real image in a supported format, within the size and pixel limits."""
-    WagtailImageField().clean(upload)
+    """Wagtail's own checks: a real image in a supported format, within the size and pixel limits. The
+    pixels are counted from the image's header before anything is decoded: a small file can hold an image
+    too big to open (WAGTAILIMAGES_MAX_IMAGE_PIXELS)."""
+    try:
+        WagtailImageField().clean(upload)
+    except forms.ValidationError as error:
+        if error.code != "file_too_many_pixels":
+            raise
+        raise forms.ValidationError(
+            _(
+                "This image has too many pixels (width × height); at most %(limit)s are accepted. Make it "
+                "smaller."
+            )
+            % {"limit": f"{settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:,}"}
+        ) from error
 
 
 def check_document(upload: UploadedFile) -> None:
@@ -167,13 +181,23 @@ class OutcomeForm(forms.Form):
         return year
 
     def clean_images(self) -> list[UploadedFile]:
-        return self._check_each("images", check_image)
+        return self._check_each("images", check_image, MAX_IMAGES)
 
     def clean_documents(self) -> list[UploadedFile]:
-        return self._check_each("documents", check_document)
+        return self._check_each("documents", check_document, MAX_DOCUMENTS)
 
-    def _check_each(self, name: str, check) -> list[UploadedFile]:
-        """Checks every file on its own; the good ones are remembered even when another one fails."""
+    def _check_each(self, name: str, check, limit: int) -> list[UploadedFile]:
+        """Checks every file on its own; the good ones are remembered even when another one fails. Too many
+        files, with those kept from the outcome and from earlier tries, are refused before any is opened,
+        and none is kept."""
+        count = sum(
+            len(self.cleaned_data.get(field) or ()) for field in (f"current_{name}", f"kept_{name}", name)
+        )
+        if count > limit:
+            raise forms.ValidationError(
+                _("At most %(limit)s files; there are %(count)s. Untick or leave out %(extra)s.")
+                % {"limit": limit, "count": count, "extra": count - limit}
+            )
         errors = []
         for upload in self.cleaned_data[name]:
             try:
@@ -185,22 +209,6 @@ class OutcomeForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return self.accepted[name]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        for name, kept, limit in (
-            ("images", "kept_images", MAX_IMAGES),
-            ("documents", "kept_documents", MAX_DOCUMENTS),
-        ):
-            current = cleaned.get(f"current_{name}") or ()
-            count = len(current) + len(cleaned.get(kept) or ()) + len(self.accepted[name])
-            if count > limit:
-                self.add_error(
-                    name,
-                    _("At most %(limit)s files; there are %(count)s. Untick or leave out %(extra)s.")
-                    % {"limit": limit, "count": count, "extra": count - limit},
-                )
-        return cleaned
 
     @staticmethod
     def initial_from(outcome: Outcome) -> dict:

@@ -101,11 +101,24 @@ def _stored(model, set_metadata: str, upload: UploadedFile, collection: Collecti
     return item
 
 
-def forget_abandoned_uploads(user) -> None:
-    """Deletes the person's uploads (and their files) that no outcome took within a day."""
+def forget_abandoned_uploads(user=None) -> int:
+    """Deletes uploads (and their files) that no outcome took within a day: those of forms abandoned or
+    refused. Run daily for everyone (manage.py forget_abandoned_uploads), and for a person who uploads
+    again. Returns how many it deleted."""
     cutoff = timezone.now() - ABANDONED_AFTER
-    pending_images(user).filter(created_at__lt=cutoff).delete()
-    pending_documents(user).filter(created_at__lt=cutoff).delete()
+    waiting = {"collection__name": UPLOAD_COLLECTION, "created_at__lt": cutoff}
+    if user is not None:
+        waiting["uploaded_by_user"] = user
+    # An upload an outcome shows has left the uploads' collection; should one not have, it stays (deleting
+    # it would take it out of the outcome too).
+    images = get_image_model().objects.filter(**waiting)
+    images = images.exclude(pk__in=OutcomeImage.objects.values("image"))
+    documents = get_document_model().objects.filter(**waiting)
+    documents = documents.exclude(pk__in=OutcomeDocument.objects.values("document"))
+    count = images.count() + documents.count()
+    images.delete()  # Wagtail's signal handlers delete the files (and renditions) once this is committed
+    documents.delete()
+    return count
 
 
 def prefill(inquiry: Inquiry) -> dict:

@@ -133,6 +133,9 @@ WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip", "jsonl"]
+# An image is refused above this many pixels, counted from its header: a few kilobytes of PNG can decode to
+# gigabytes. 50 million takes a 48-megapixel phone photograph; Pillow refuses to open more (portal.apps).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 
 # Background work (emails, Wagtail's page index after an import): tasks are rows in the database, written
 # with the transaction that queues them and run by `manage.py db_worker` (catalog.tasks).

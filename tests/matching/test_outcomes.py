@@ -8,20 +8,22 @@ import io
 from pathlib import Path
 
 import PIL.Image
+import PIL.ImageFile
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from catalog.models import Outcome, OutcomeIndexPage
+from catalog.models import Outcome, OutcomeImage, OutcomeIndexPage
 from matching.models import Side, member_unit
-from matching.outcome_forms import MAX_IMAGES
+from matching.outcome_forms import MAX_DOCUMENTS, MAX_IMAGES
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
 from matching.services.outcomes import pending_documents, pending_images, store_uploads
 from matching.storage import is_private, private_root
@@ -270,6 +272,100 @@ def test_uploads_no_outcome_took_within_a_day_are_forgotten(people):
     fresh = store_uploads(people["xu"], [png("new.png")], [])
     assert list(pending_images(people["xu"])) == [fresh.images[0]]
     assert not pending_documents(people["xu"]).exists()
+
+
+# Limits: too many files, or an image of too many pixels, are refused before anything is stored; what a
+# refused form left behind is deleted by the daily clean-up.
+
+
+@pytest.fixture
+def fresh_media(settings, tmp_path) -> None:
+    """Empty upload folders, so that the files counted there are this test's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def stored() -> tuple[int, int, int]:
+    """Image and document rows, and files in both upload folders."""
+    folders = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    files = sum(1 for folder in folders for path in folder.rglob("*") if path.is_file())
+    return get_image_model().objects.count(), get_document_model().objects.count(), files
+
+
+@pytest.mark.parametrize("name, count", [("documents", 60), ("images", 9), ("images", 90)])
+def test_too_many_files_are_refused_before_any_is_stored(
+    client, people, small_catalogue, fresh_media, name, count
+):
+    files = [pdf(f"r{n}.pdf") if name == "documents" else png(f"p{n}.png") for n in range(count)]
+    limit = MAX_DOCUMENTS if name == "documents" else MAX_IMAGES
+    client.force_login(people["xu"])
+    before = stored()
+    response = client.post("/zh-hans/outcomes/submit/", outcome_post(small_catalogue, **{name: files}))
+
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        message = gettext("At most %(limit)s files; there are %(count)s. Untick or leave out %(extra)s.")
+    assert response.context["form"].errors[name] == [
+        message % {"limit": limit, "count": count, "extra": count - limit}
+    ]
+    assert stored() == before
+    assert not Outcome.objects.exists()
+
+
+def test_an_image_of_too_many_pixels_is_refused_from_its_header(
+    client, people, small_catalogue, fresh_media, monkeypatch
+):
+    buffer = io.BytesIO()
+    PIL.Image.new("1", (11000, 11000)).save(buffer, "PNG")
+    bomb = SimpleUploadedFile("scan.png", buffer.getvalue(), content_type="image/png")
+    assert bomb.size < 20_000  # 121 million pixels in a few kilobytes
+
+    def decoded(*args):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(PIL.ImageFile.ImageFile, "load", decoded)
+    client.force_login(people["xu"])
+    before = stored()
+    response = client.post(
+        "/zh-hans/outcomes/submit/", outcome_post(small_catalogue, images=[bomb], documents=[pdf()])
+    )
+
+    assert response.status_code == 400
+    with translation.override("zh-hans"):
+        message = gettext(
+            "This image has too many pixels (width × height); at most %(limit)s are accepted. Make it "
+            "smaller."
+        )
+    assert message.startswith("该图片像素过多")
+    assert response.context["form"].errors["images"] == ["scan.png: " + message % {"limit": "50,000,000"}]
+    # The good document is kept for the next try (and the clean-up's if there is none); the image is not.
+    assert stored() == (before[0], before[1] + 1, before[2] + 1)
+
+
+def test_the_daily_clean_up_deletes_old_uploads_no_outcome_took(
+    client, people, small_catalogue, fresh_media, django_capture_on_commit_callbacks
+):
+    abandoned = store_uploads(people["yang"], [png("abandoned.png")], [pdf("abandoned.pdf")])
+    abandoned.images[0].get_rendition("fill-64x40")
+    store_uploads(people["xu"], [png("recent.png")], [pdf("recent.pdf")])
+    submitted(client, people, small_catalogue, images=[png("sent.png")], documents=[pdf("sent.pdf")])
+    # An upload an outcome shows though it never left the uploads' collection is not abandoned either.
+    shown = store_uploads(people["xu"], [png("shown.png")], []).images[0]
+    OutcomeImage.objects.create(outcome=Outcome.objects.get(), image=shown)
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    for model in (get_image_model(), get_document_model()):
+        model.objects.exclude(title__startswith="recent").update(created_at=two_days_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("forget_abandoned_uploads", stdout=io.StringIO())
+
+    images = set(get_image_model().objects.values_list("title", flat=True))
+    assert images == {"recent.png", "sent.png", "shown.png"}
+    assert set(get_document_model().objects.values_list("title", flat=True)) == {"recent.pdf", "sent.pdf"}
+    folders = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    left = [path.name for folder in folders for path in folder.rglob("*") if path.is_file()]
+    assert not [name for name in left if "abandoned" in name]  # the files and the rendition too
+    assert len(left) == 5
 
 
 # Revising an outcome.
