@@ -4,6 +4,7 @@ whose recent quality falls below the threshold the office sets."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import django_filters
@@ -152,7 +153,9 @@ def quality_watch(request: HttpRequest) -> HttpResponse:
     if not is_office(request.user):
         raise PermissionDenied
     setting = QualityWatch.load(request_or_site=request)
-    form = QualityWatchForm(request.POST or None, instance=setting)
+    # Validating writes the input into the form's instance: the form gets a copy, so a refused input never
+    # reaches the list below (a window of 2026 years would start before year 1).
+    form = QualityWatchForm(request.POST or None, instance=copy.copy(setting))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The threshold is saved."))

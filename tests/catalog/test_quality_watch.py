@@ -46,6 +46,18 @@ def test_a_bad_threshold_keeps_the_input(office, small_catalogue):
     assert QualityWatch.load().threshold == 3.5
 
 
+@pytest.mark.parametrize("years", ["2026", "9" * 30])
+def test_a_window_of_too_many_years_is_a_form_error_and_the_list_stays_as_saved(
+    office, small_catalogue, years
+):
+    """Found by tests/test_fuzz.py: the refused input used to reach the list (a date before year 1: a 500)."""
+    make_evaluation("ev-poor", small_catalogue["wur"], 2.5, date=timezone.localdate())
+    response = office.post("/en/office/quality/", {"threshold": "3.5", "recent_years": years})
+    assert response.status_code == 200 and response.context["form"].errors["recent_years"]
+    assert response.context["setting"].recent_years == 3 and 'data-institution="nl-wur"' in response.text
+    assert QualityWatch.load().recent_years == 3
+
+
 @pytest.mark.parametrize("name", ["anna", "xu", "eve"])
 def test_only_the_office_sees_the_quality_watch(client, people, name):
     client.force_login(people[name])
