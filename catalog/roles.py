@@ -4,6 +4,11 @@ they belong to (catalog.InstitutionStaff, matching.UnitMembership)."""
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
 OFFICE_REVIEWERS = "Office reviewers"
 EXPERTS = "Experts"
 
@@ -20,6 +25,19 @@ def in_group(user, name: str) -> bool:
 def is_office(user) -> bool:
     """Office reviewers of the administering office (and site admins) see and moderate everything."""
     return bool(getattr(user, "is_superuser", False)) or in_group(user, OFFICE_REVIEWERS)
+
+
+def office_required(view):
+    """A view of the administering office: a visitor is sent to sign in, anyone else is refused (403)."""
+
+    @login_required
+    @wraps(view)
+    def office_view(request, *args, **kwargs):
+        if not is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return office_view
 
 
 def is_expert(user) -> bool:

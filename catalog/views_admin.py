@@ -18,20 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.auth import permission_required
 
 from catalog.exchange import ExchangeError, ImportReport, Source, import_catalog, record_types
+from catalog.roles import office_required
 
-#: Importing needs the right to add institutions; superusers have it.
-IMPORT_PERMISSION = "catalog.add_institution"
 MAX_UPLOAD = 100 * 1024 * 1024
 STASH = Path(tempfile.gettempdir()) / "catalog-imports"
 STASH_TTL = 24 * 3600
 SESSION_KEY = "catalog_import"
-
-
-def can_import(user) -> bool:
-    return user.has_perm(IMPORT_PERMISSION)
 
 
 class UploadForm(forms.Form):
@@ -84,7 +78,7 @@ def _render(request: HttpRequest, form: UploadForm, **context) -> HttpResponse:
     return TemplateResponse(request, "catalog/admin/import_form.html", {"form": form, **context})
 
 
-@permission_required(IMPORT_PERMISSION)
+@office_required
 def import_catalogue(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST a file: the dry run. POST a token: apply what was previewed."""
     if request.method == "POST" and "token" in request.POST:

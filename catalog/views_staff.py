@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from catalog import services
 from catalog.models import Institution, InstitutionStaff, StaffInvitation
 from catalog.numbers import IdChoiceField
-from catalog.roles import is_office, staff_institution
+from catalog.roles import is_office, office_required, staff_institution
 
 # The session key holding the token of an invitation a person opened before signing in or up; the account
 # adapter sends them back to it after signing in.
@@ -82,11 +82,9 @@ def institution_staff(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@office_required
 def remove_staff(request: HttpRequest, pk: int) -> HttpResponse:
     """The office takes a person off an institution's staff."""
-    if not is_office(request.user):
-        raise PermissionDenied
     staff = get_object_or_404(InstitutionStaff.objects.select_related("user", "institution"), pk=pk)
     institution = staff.institution
     services.remove_staff(staff)

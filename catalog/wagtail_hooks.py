@@ -9,7 +9,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Country, Evaluation, Field
-from catalog.views_admin import can_import, import_catalogue
+from catalog.roles import is_office
+from catalog.views_admin import import_catalogue
 
 
 class FieldViewSet(SnippetViewSet):
@@ -52,7 +53,7 @@ class ImportMenuItem(MenuItem):
     """Shown only to users who may import."""
 
     def is_shown(self, request):
-        return can_import(request.user)
+        return is_office(request.user)
 
 
 @hooks.register("register_admin_urls")

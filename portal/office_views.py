@@ -10,8 +10,7 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.models import Institution, InstitutionStatus, QualityWatch, StatusChange
 from catalog.quality import institutions_below
-from catalog.roles import is_office
+from catalog.roles import office_required
 from catalog.services import change_institution_status
 
 PAGE_SIZE = 25
@@ -70,21 +69,15 @@ def _suggested(institution: Institution) -> str:
     return InstitutionStatus.SUSPENDED if institution.is_admitted else InstitutionStatus.ACTIVE
 
 
-def _office_only(request: HttpRequest) -> None:
-    if not is_office(request.user):
-        raise PermissionDenied
-
-
 def _with_history(queryset):
     return queryset.select_related("country").prefetch_related(
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by"))
     )
 
 
-@login_required
+@office_required
 def institutions(request: HttpRequest) -> HttpResponse:
     """Every institution with its status, a form to change it and its latest decisions."""
-    _office_only(request)
     found = InstitutionStatusFilter(
         request.GET, queryset=_with_history(Institution.objects.order_by("title"))
     )
@@ -104,11 +97,10 @@ def institutions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One institution: change its status with a reason, and its whole history."""
-    _office_only(request)
     institution = get_object_or_404(_with_history(Institution.objects.all()), pk=pk)
     form = StatusChangeForm(request.POST or None, institution=institution)
     if request.method == "POST" and form.is_valid():
@@ -146,12 +138,10 @@ class QualityWatchForm(forms.ModelForm):
         fields = ["threshold", "recent_years"]
 
 
-@login_required
+@office_required
 @require_http_methods(["GET", "POST"])
 def quality_watch(request: HttpRequest) -> HttpResponse:
     """Institutions whose recent mean rating is below the threshold the office sets here."""
-    if not is_office(request.user):
-        raise PermissionDenied
     setting = QualityWatch.load(request_or_site=request)
     # Validating writes the input into the form's instance: the form gets a copy, so a refused input never
     # reaches the list below (a window of 2026 years would start before year 1).

@@ -7,24 +7,20 @@ import csv
 import io
 import re
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from catalog.roles import is_office
+from catalog.roles import office_required
 from catalog.spreadsheets import cells
 from matching.statistics import TABLES, Table, all_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@office_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    if not is_office(request.user):
-        raise PermissionDenied
     name = request.GET.get("table")
     if name is not None:
         if name not in TABLES:

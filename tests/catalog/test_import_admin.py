@@ -157,9 +157,25 @@ def test_another_session_cannot_confirm_a_preview(office):
     assert Institution.objects.count() == 0
 
 
-def test_an_editor_with_the_add_institution_permission_may_import(client):
-    client.force_login(admin_user("irene", "catalog.add_institution"))
+def test_an_office_reviewer_may_import_as_the_readme_says(client, people):
+    from django.contrib.auth.models import Group
+
+    from catalog.roles import OFFICE_REVIEWERS
+
+    olivia = people["olivia"]
+    assert olivia.groups.filter(name=OFFICE_REVIEWERS).exists() and not olivia.is_superuser
+    activate_totp(olivia)
+    client.force_login(olivia)
     assert client.get(URL).status_code == 200
+    assert URL in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert preview(client, RECORDS).status_code == 200
+    assert Group.objects.filter(name=OFFICE_REVIEWERS).exists()
+
+
+def test_an_editor_outside_the_office_may_not_import_whatever_permissions_they_hold(client):
+    client.force_login(admin_user("irene", "catalog.add_institution"))
+    refused = client.get(URL)  # Wagtail's admin sends a refused person back to its home with a message
+    assert refused.status_code == 302 and refused.url == reverse("wagtailadmin_home")
 
 
 def test_an_admin_user_without_the_permission_is_refused(client):
