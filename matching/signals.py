@@ -15,14 +15,14 @@ from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
 from matching.services.notify import notify
 from matching.services.outcomes import publish_files, withdraw_files
 
-CLOSED = (InquiryStatus.AGREED, InquiryStatus.DECLINED)
-
 
 @receiver(post_save, sender=Institution)
 def institution_status_changed(sender, instance: Institution, created: bool, **kwargs) -> None:
     if created:
         return
-    open_threads = Inquiry.objects.filter(institution_id=instance.pk).exclude(status__in=CLOSED)
+    open_threads = Inquiry.objects.filter(institution_id=instance.pk).exclude(
+        status__in=InquiryStatus.closed()
+    )
     if instance.status == InstitutionStatus.ACTIVE:
         open_threads.filter(institution_inactive=True).update(institution_inactive=False)
         return

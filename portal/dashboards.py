@@ -29,7 +29,6 @@ from matching.rules import ERROR, check
 from portal.services import confirmable_memberships
 
 SHOWN = 20  # items listed per box; the box says how many more there are
-CLOSED = (InquiryStatus.AGREED, InquiryStatus.DECLINED)
 
 
 @dataclass
@@ -162,7 +161,7 @@ def _awaiting_reply(inquiries, *, from_side: str, new_threads: bool = False) -> 
     nobody has answered yet)."""
     last = InquiryMessage.objects.filter(inquiry=OuterRef("pk")).order_by("-created_at", "-pk")
     threads = (
-        inquiries.exclude(status__in=CLOSED)
+        inquiries.exclude(status__in=InquiryStatus.closed())
         .annotate(
             last_side=Subquery(last.values("side")[:1]), last_at=Subquery(last.values("created_at")[:1])
         )

@@ -19,6 +19,11 @@ class InquiryStatus(models.TextChoices):
     AGREED = "agreed", _("Agreed (合作意向)")
     DECLINED = "declined", _("Declined")
 
+    @classmethod
+    def closed(cls) -> frozenset[InquiryStatus]:
+        """The statuses that end a thread: no more messages, proposals or moves, and no longer "open"."""
+        return frozenset({cls.AGREED, cls.DECLINED})
+
 
 class Side(models.TextChoices):
     UNIT = "unit", _("Organizing unit")
@@ -54,7 +59,7 @@ class Inquiry(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (InquiryStatus.AGREED, InquiryStatus.DECLINED)
+        return self.status in InquiryStatus.closed()
 
 
 class InquiryMessage(models.Model):

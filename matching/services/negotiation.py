@@ -37,7 +37,7 @@ MANUAL_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     InquiryStatus.AGREED: (frozenset({Side.UNIT}), frozenset({InquiryStatus.PROPOSAL})),
     InquiryStatus.DECLINED: (
         frozenset({Side.UNIT, Side.INSTITUTION}),
-        frozenset({InquiryStatus.OPEN, InquiryStatus.DISCUSSION, InquiryStatus.PROPOSAL}),
+        frozenset(InquiryStatus) - InquiryStatus.closed(),
     ),
 }
 
