@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import Institution
-from matching.models.demands import Demand
+from catalog.roles import is_office, staff_institution
+from matching.models.demands import Demand, member_unit
 
 
 class InquiryStatus(models.TextChoices):
@@ -30,6 +31,30 @@ class Side(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
 
 
+def readable_threads(user, path: str = "") -> models.Q | None:
+    """Which threads a person may read, and what hangs off them (`path` leads to the thread): those of
+    their own unit's demands and those of the institution they work for; None for the office, who reads
+    every thread."""
+    if is_office(user):
+        return None
+    shown = models.Q(pk__in=[])
+    unit = member_unit(user)
+    if unit is not None:
+        shown |= models.Q(**{f"{path}demand__organizing_unit": unit})
+    institution = staff_institution(user)
+    if institution is not None:
+        shown |= models.Q(**{f"{path}institution": institution})
+    return shown
+
+
+class InquiryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InquiryQuerySet:
+        """The threads a person may read (readable_threads)."""
+        readable = readable_threads(user)
+        inquiries = self.select_related("demand__organizing_unit", "institution__country")
+        return inquiries if readable is None else inquiries.filter(readable)
+
+
 class Inquiry(models.Model):
     """One thread per demand and institution, opened by the unit from the matches or by the
     institution expressing interest."""
@@ -47,6 +72,8 @@ class Inquiry(models.Model):
     institution_inactive = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InquiryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

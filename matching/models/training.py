@@ -13,10 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import new_token
-from matching.models.negotiation import Inquiry, Side
+from matching.models.negotiation import Inquiry, Side, readable_threads
 
 # How long after the group's end date the evaluations stay sealed if one side never answers.
 EVALUATION_WINDOW = datetime.timedelta(days=30)
+
+
+class TrainingGroupQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrainingGroupQuerySet:
+        """The groups a person may read: those of the threads they read (their unit's, their
+        institution's; every group for the office)."""
+        readable = readable_threads(user, "inquiry__")
+        groups = self.select_related("inquiry__demand__organizing_unit", "inquiry__institution")
+        return groups if readable is None else groups.filter(readable)
 
 
 class TrainingGroup(models.Model):
@@ -37,6 +46,8 @@ class TrainingGroup(models.Model):
     unit_submitted_at = models.DateTimeField(null=True, blank=True)
     institution_submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-pk"]

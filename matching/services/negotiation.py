@@ -11,13 +11,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Institution
-from catalog.roles import is_office, staff_institution
+from catalog.roles import staff_institution
 from matching.models import (
     Demand,
     DemandStatus,
@@ -54,22 +54,6 @@ class NegotiationRefused(Exception):
 
 
 # Who is who on a thread.
-
-
-def visible_inquiries(user) -> QuerySet[Inquiry]:
-    """The threads a person may read: those of their own unit's demands, those of the institution they
-    work for, and every thread for the office."""
-    inquiries = Inquiry.objects.select_related("demand__organizing_unit", "institution__country")
-    if is_office(user):
-        return inquiries.all()
-    shown = Q()
-    unit = member_unit(user)
-    if unit is not None:
-        shown |= Q(demand__organizing_unit=unit)
-    institution = staff_institution(user)
-    if institution is not None:
-        shown |= Q(institution=institution)
-    return inquiries.filter(shown) if shown else inquiries.none()
 
 
 def side_of(user, inquiry: Inquiry) -> Side | None:

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Evaluation, EvaluationDirection
-from catalog.roles import is_office, staff_institution
-from matching.models import Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup, member_unit
+from matching.models import Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup
 from matching.services.negotiation import NegotiationRefused, side_of
 
 # What each side rates, 1–5: the group rates the institution, the institution rates the group.
@@ -27,21 +26,6 @@ CRITERIA = {
 
 class TrainingRefused(NegotiationRefused):
     """A step on a training group that its rules do not allow; the message is for the person."""
-
-
-def visible_groups(user) -> QuerySet[TrainingGroup]:
-    """The groups a person may read: their unit's, their institution's, every group for the office."""
-    groups = TrainingGroup.objects.select_related("inquiry__demand__organizing_unit", "inquiry__institution")
-    if is_office(user):
-        return groups.all()
-    shown = Q()
-    unit = member_unit(user)
-    if unit is not None:
-        shown |= Q(inquiry__demand__organizing_unit=unit)
-    institution = staff_institution(user)
-    if institution is not None:
-        shown |= Q(inquiry__institution=institution)
-    return groups.filter(shown) if shown else groups.none()
 
 
 def can_open_group(user, inquiry: Inquiry) -> bool:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from matching.models import Demand, ExpertReview, Inquiry, InquiryStatus, Proposal
 from matching.negotiation_forms import teaching_language_label
-from matching.services import negotiation as services
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -124,7 +123,7 @@ def application_sections(
 def _agreed_inquiry(request: HttpRequest, pk: int) -> Inquiry:
     """The agreed thread, for its unit, its institution's staff and the office; 404 for anyone else."""
     return get_object_or_404(
-        services.visible_inquiries(request.user).select_related("institution__country"),
+        Inquiry.objects.visible_to(request.user).select_related("institution__country"),
         pk=pk,
         status=InquiryStatus.AGREED,
     )

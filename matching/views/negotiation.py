@@ -53,7 +53,7 @@ def negotiation_context(demand: Demand, user) -> dict[str, Any]:
     `matching/includes/demand_inquiries.html`: whether the viewer may contact the matched institutions,
     the threads already open by institution, the demand's threads the viewer may see, and whether the
     viewer's institution may express interest."""
-    threads = list(services.visible_inquiries(user).filter(demand=demand).order_by("-updated_at"))
+    threads = list(Inquiry.objects.visible_to(user).filter(demand=demand).order_by("-updated_at"))
     own = staff_institution(user)
     return {
         "can_contact": services.can_contact(user, demand),
@@ -134,7 +134,7 @@ def _rank_at_same_moment(entry: Entry) -> int:
 
 
 def _visible_inquiry(request: HttpRequest, pk: int) -> Inquiry:
-    return get_object_or_404(services.visible_inquiries(request.user), pk=pk)
+    return get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk)
 
 
 def _render_thread(
@@ -256,7 +256,7 @@ class InquiryListView(LoginRequiredMixin, FilterView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return services.visible_inquiries(self.request.user).order_by("-updated_at", "-pk")
+        return Inquiry.objects.visible_to(self.request.user).order_by("-updated_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

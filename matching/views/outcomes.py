@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
 from catalog.numbers import object_id
-from matching.models import InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
+from matching.models import Inquiry, InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
 from matching.outcome_forms import OutcomeForm
-from matching.services import negotiation as services
 from matching.services.outcomes import (
     can_revise,
     office_comment,
@@ -70,7 +69,7 @@ def outcome_submit(request: HttpRequest) -> HttpResponse:
     # The inquiry the form is prefilled from; a value that is no id is ignored like an unknown one.
     if pk := object_id(request.GET.get("inquiry")):
         inquiry = (
-            services.visible_inquiries(request.user)
+            Inquiry.objects.visible_to(request.user)
             .filter(pk=pk, status=InquiryStatus.AGREED, demand__organizing_unit=unit)
             .first()
         )

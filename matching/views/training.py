@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.spreadsheets import cells
-from matching.models import LogEntry, Side, TrainingGroup
+from matching.models import Inquiry, LogEntry, Side, TrainingGroup
 from matching.negotiation_forms import PlannedDateField
 from matching.services import negotiation
 from matching.services import training as services
@@ -92,7 +92,7 @@ class EvaluationForm(forms.Form):
 
 @login_required
 def group_open(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = get_object_or_404(negotiation.visible_inquiries(request.user), pk=pk)
+    inquiry = get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk)
     if not services.can_open_group(request.user, inquiry):
         raise PermissionDenied
     latest = inquiry.proposals.order_by("-created_at", "-pk").first()
@@ -116,7 +116,7 @@ def group_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_group(request: HttpRequest, pk: int) -> TrainingGroup:
-    return get_object_or_404(services.visible_groups(request.user), pk=pk)
+    return get_object_or_404(TrainingGroup.objects.visible_to(request.user), pk=pk)
 
 
 def _render_group(
