@@ -16,13 +16,19 @@ def counted_evaluations(path: str = "") -> Q:
     return Q(**{f"{path}direction": "unit_to_institution", f"{path}sealed_until__isnull": True})
 
 
+def public_institutions(path: str = "") -> Q:
+    """Institutions anyone may find: admitted (suspended and withdrawn ones never appear in lists, search
+    or matching) and published. `path` leads from the model queried to the institution."""
+    return Q(**{f"{path}status": "active", f"{path}live": True})
+
+
 class InstitutionQuerySet(PageQuerySet):
     def active(self) -> InstitutionQuerySet:
-        """Admitted institutions: suspended and withdrawn ones never appear in lists, search or matching."""
+        """Admitted institutions, published or not."""
         return self.filter(status="active")
 
     def public(self) -> InstitutionQuerySet:
-        return self.live().active()
+        return self.filter(public_institutions())
 
     def search(self, query: str) -> InstitutionQuerySet:
         """Every word of the query must occur in the institution's search text (both languages)."""
@@ -43,7 +49,7 @@ class InstitutionQuerySet(PageQuerySet):
 class CourseQuerySet(PageQuerySet):
     def public(self) -> CourseQuerySet:
         """Live courses of admitted, live institutions."""
-        return self.live().filter(provider__status="active", provider__live=True)
+        return self.live().filter(public_institutions("provider__"))
 
 
 class OutcomeQuerySet(PageQuerySet):

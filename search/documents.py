@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, MetaField, Object, Text, analyzer
 
+from catalog.querysets import public_institutions
 from search.models import InstitutionProfile
 
 # The words were already cut by the project's analyser (jieba for Chinese), so the server only splits on
@@ -61,10 +62,9 @@ class InstitutionDocument(Document):
     def get_queryset() -> QuerySet:
         """Suspended, withdrawn and unpublished institutions are never indexed. Rows, not page objects:
         a full rebuild reads every institution."""
-        return InstitutionProfile.objects.filter(
-            institution__status="active",
-            institution__live=True,
-        ).values(*InstitutionDocument.COLUMNS)
+        return InstitutionProfile.objects.filter(public_institutions("institution__")).values(
+            *InstitutionDocument.COLUMNS
+        )
 
     @classmethod
     def from_row(cls, row: dict) -> InstitutionDocument:

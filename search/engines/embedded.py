@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+from django.db.models import BooleanField, Case, Value, When
 
+from catalog.querysets import public_institutions
 from search.analysis import idf
 from search.cache import in_transaction
 from search.models import IndexVersion, InstitutionProfile
@@ -221,26 +223,26 @@ FEATURE_COLUMNS = {
 }
 
 
-ADMITTED = {"institution__status": "active", "institution__live": True}
-
-
 def profile_rows(**filters):
-    """(pk, index version of its last change, features) of admitted, live institutions' profiles."""
-    for pk, changed_in, _admitted, features in _rows(**ADMITTED, **filters):
+    """(pk, index version of its last change, features) of the profiles of institutions anyone may find."""
+    for pk, changed_in, _findable, features in _rows(public_institutions("institution__"), **filters):
         yield pk, changed_in, features
 
 
-def _rows(**filters):
-    rows = InstitutionProfile.objects.filter(**filters).values_list(
-        "institution_id",
-        "index_version",
-        "institution__status",
-        "institution__live",
-        *FEATURE_COLUMNS.values(),
+def _rows(*conditions, **filters):
+    findable = Case(
+        When(public_institutions("institution__"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
-    for pk, changed_in, status, live, *values in rows.iterator(chunk_size=2000):
+    rows = (
+        InstitutionProfile.objects.filter(*conditions, **filters)
+        .annotate(findable=findable)
+        .values_list("institution_id", "index_version", "findable", *FEATURE_COLUMNS.values())
+    )
+    for pk, changed_in, is_findable, *values in rows.iterator(chunk_size=2000):
         features = InstitutionFeatures(**dict(zip(FEATURE_COLUMNS, values, strict=True)))
-        yield pk, changed_in, status == "active" and live, features
+        yield pk, changed_in, is_findable, features
 
 
 def load_index(version: int) -> EmbeddedIndex:
@@ -257,7 +259,7 @@ def refresh_index(index: EmbeddedIndex, version: int) -> EmbeddedIndex:
     everything again when much has changed, or when the count of admitted institutions disagrees (one
     was deleted, or changed without a save)."""
     changed = list(_rows(index_version__gt=index.loaded_through))
-    admitted_count = InstitutionProfile.objects.filter(**ADMITTED).count()
+    admitted_count = InstitutionProfile.objects.filter(public_institutions("institution__")).count()
     if len(changed) > max(PATCH_ALWAYS, PATCH_LIMIT * admitted_count):
         return load_index(version)
     index.remove({pk for pk, _, admitted, _ in changed if not admitted})
