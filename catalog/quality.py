@@ -1,4 +1,5 @@
-"""An institution's quality record: what organizing units said of it, per dimension and over the years."""
+"""The quality loop's catalogue side: the criteria of the two-way evaluation, and an institution's quality
+record: what organizing units said of it, per criterion and over the years."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-# The dimensions a group rates an institution on (two-way evaluation, unit → institution).
-DIMENSIONS = {
+# What each side rates from 1 to 5 after a training, with the labels every form and page shows. The group
+# rates the institution on these; they are the dimensions of the institution's quality record.
+INSTITUTION_CRITERIA = {
     "curriculum": _("Curriculum"),
     "teaching": _("Teaching"),
     "organisation": _("Organisation"),
     "logistics": _("Logistics"),
     "usefulness": _("Usefulness"),
+}
+# The institution rates the group on these (they rate a unit, so no quality record shows them).
+GROUP_CRITERIA = {
+    "attendance": _("Attendance"),
+    "preparation": _("Preparation"),
+    "engagement": _("Engagement"),
 }
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 24
@@ -68,7 +76,7 @@ def quality_record(evaluations) -> QualityRecord:
     for overall, scores, date in rows:
         by_year[date.year].append(overall)
         for name, score in (scores or {}).items():
-            if name in DIMENSIONS:
+            if name in INSTITUTION_CRITERIA:
                 by_dimension[name].append(score)
     record = QualityRecord(
         count=len(rows),
@@ -81,7 +89,7 @@ def quality_record(evaluations) -> QualityRecord:
                 "count": len(v),
                 "width": round(100 * sum(v) / len(v) / 5, 1),
             }
-            for name, label in DIMENSIONS.items()
+            for name, label in INSTITUTION_CRITERIA.items()
             if (v := by_dimension.get(name))
         ],
         years=[YearPoint(year, round(sum(v) / len(v), 2), len(v)) for year, v in sorted(by_year.items())],

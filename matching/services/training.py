@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Evaluation, EvaluationDirection
+from catalog.quality import GROUP_CRITERIA, INSTITUTION_CRITERIA
 from matching.models import Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup
 from matching.services.negotiation import NegotiationRefused, side_of
 
-# What each side rates, 1–5: the group rates the institution, the institution rates the group.
-CRITERIA = {
-    Side.UNIT: ("curriculum", "teaching", "organisation", "logistics", "usefulness"),
-    Side.INSTITUTION: ("attendance", "preparation", "engagement"),
-}
+# What each side rates, 1–5, name → label: the group rates the institution, the institution rates the group.
+CRITERIA = {Side.UNIT: INSTITUTION_CRITERIA, Side.INSTITUTION: GROUP_CRITERIA}
 
 
 class TrainingRefused(NegotiationRefused):

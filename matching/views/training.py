@@ -27,18 +27,8 @@ from matching.services import training as services
 from matching.services.notify import absolute
 from matching.services.training import CRITERIA, TrainingRefused
 
-# Forms (the labels of the criteria are gettext strings so both languages show them).
+# Forms.
 
-CRITERION_LABELS = {
-    "curriculum": gettext_lazy("Curriculum"),
-    "teaching": gettext_lazy("Teaching"),
-    "organisation": gettext_lazy("Organisation"),
-    "logistics": gettext_lazy("Logistics"),
-    "usefulness": gettext_lazy("Usefulness"),
-    "attendance": gettext_lazy("Attendance"),
-    "preparation": gettext_lazy("Preparation"),
-    "engagement": gettext_lazy("Engagement"),
-}
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
@@ -77,9 +67,9 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         scores = {
             name: forms.TypedChoiceField(
-                label=CRITERION_LABELS[name], choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+                label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
             )
-            for name in CRITERIA[side]
+            for name, label in CRITERIA[side].items()
         }
         self.fields = {**scores, "comment": self.fields["comment"]}
 
@@ -134,7 +124,7 @@ def _render_group(
         "sealed": group.is_sealed(),
         "unit_evaluation": evaluations[Side.UNIT],
         "institution_evaluation": evaluations[Side.INSTITUTION],
-        "labels": CRITERION_LABELS,
+        "labels": CRITERIA[Side.UNIT] | CRITERIA[Side.INSTITUTION],
     }
     return render(request, "matching/training_group.html", context, status=status)
 
