@@ -1,9 +1,11 @@
-"""The quality loop's catalogue side: the criteria of the two-way evaluation, and an institution's quality
-record: what organizing units said of it, per criterion and over the years."""
+"""The quality loop's catalogue side: the criteria of the two-way evaluation, an institution's public quality
+record, and the value the ranking reads of the same evaluations."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,53 @@ GROUP_CRITERIA = {
     "preparation": _("Preparation"),
     "engagement": _("Engagement"),
 }
+
+# The public record and the ranking read the same evaluations (`counted_evaluations()`) but not the same
+# number. The record shows what units said, each evaluation alike, so a reader can check it: the plain mean.
+# The ranking must not let one 5.0 beat forty 4.6s, nor ten-year-old evaluations weigh like last year's: it
+# adds PRIOR_WEIGHT evaluations' worth of the catalogue mean, and an evaluation loses half its weight every
+# HALF_LIFE_YEARS.
+PRIOR_WEIGHT = 5.0
+HALF_LIFE_YEARS = 4.0
+# The catalogue mean while no evaluation counts yet.
+DEFAULT_MEAN = 4.0
+
+
+def public_mean(overalls: Collection[float]) -> float | None:
+    """The mean people read (the quality record and its dimensions and years, a match's reasons): the plain
+    mean of the scores, None when there are none. SQL computes the same with `Avg` over the evaluations
+    `counted_evaluations()` selects (the directory, the statistics, the quality watch)."""
+    return sum(overalls) / len(overalls) if overalls else None
+
+
+def shown_mean(mean: float | None) -> float | None:
+    """A mean as the record, the statistics and the quality watch show it: two decimals."""
+    return round(mean, 2) if mean is not None else None
+
+
+def ranking_mean(
+    ratings: Iterable[tuple[float, datetime.date]], catalogue_mean: float, today: datetime.date
+) -> float:
+    """The mean the ranking reads, from (overall, date) pairs: recent evaluations weigh more, and few
+    evaluations stay near the catalogue mean (which an unrated institution gets)."""
+    weighted_sum, weight_total = PRIOR_WEIGHT * catalogue_mean, PRIOR_WEIGHT
+    for overall, date in ratings:
+        age_years = max(0.0, (today - date).days / 365.25)
+        weight = 0.5 ** (age_years / HALF_LIFE_YEARS)
+        weighted_sum += weight * overall
+        weight_total += weight
+    return weighted_sum / weight_total
+
+
+def catalogue_mean() -> float:
+    """The mean of every counted evaluation, toward which the ranking pulls each institution's."""
+    from django.db.models import Avg
+
+    from catalog.models import Evaluation
+
+    mean = Evaluation.objects.counted().aggregate(m=Avg("overall"))["m"]
+    return mean if mean is not None else DEFAULT_MEAN
+
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 24
 
@@ -80,19 +129,19 @@ def quality_record(evaluations) -> QualityRecord:
                 by_dimension[name].append(score)
     record = QualityRecord(
         count=len(rows),
-        mean=round(sum(r[0] for r in rows) / len(rows), 2),
+        mean=shown_mean(public_mean([r[0] for r in rows])),
         dimensions=[
             {
                 "name": name,
                 "label": label,
-                "mean": round(sum(v) / len(v), 2),
+                "mean": shown_mean(public_mean(v)),
                 "count": len(v),
                 "width": round(100 * sum(v) / len(v) / 5, 1),
             }
             for name, label in INSTITUTION_CRITERIA.items()
             if (v := by_dimension.get(name))
         ],
-        years=[YearPoint(year, round(sum(v) / len(v), 2), len(v)) for year, v in sorted(by_year.items())],
+        years=[YearPoint(year, shown_mean(public_mean(v)), len(v)) for year, v in sorted(by_year.items())],
     )
     span = max(1, len(record.years) - 1)
     for index, point in enumerate(record.years):
@@ -123,6 +172,6 @@ def institutions_below(threshold: float, since) -> list[dict]:
     rows = list(rows)
     pages = Institution.objects.select_related("country").in_bulk([row["institution"] for row in rows])
     return [
-        {"institution": pages[row["institution"]], "mean": round(row["mean"], 2), "count": row["count"]}
+        {"institution": pages[row["institution"]], "mean": shown_mean(row["mean"]), "count": row["count"]}
         for row in rows
     ]

@@ -38,7 +38,8 @@ class InstitutionQuerySet(PageQuerySet):
         return result
 
     def with_quality(self) -> InstitutionQuerySet:
-        """Annotate the mean overall rating and the number of counted evaluations."""
+        """Annotate the public record's mean overall rating (plain, as `quality.public_mean`) and the number
+        of counted evaluations, for the directory's list and its sort."""
         rated = counted_evaluations("evaluations__")
         return self.annotate(
             rating_mean=Avg("evaluations__overall", filter=rated),

@@ -12,11 +12,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.quality import shown_mean
 from catalog.querysets import counted_evaluations
 from catalog.text import pick_language
 from matching.models import DemandStatus, Inquiry, InquiryEvent, InquiryStatus
 
-# Evaluations of institutions are the ones units give them; the other direction rates units.
+# Evaluations of institutions are the ones units give them (`counted_evaluations`); the other direction
+# rates units. Their means are the public record's plain means, not the ranking's (catalog.quality).
 
 
 @dataclass
@@ -56,10 +58,6 @@ class Table:
             ],
             "yMax": self.y_max,
         }
-
-
-def _mean(value: float | None) -> float | None:
-    return round(value, 2) if value is not None else None
 
 
 def _published_demands_per(model) -> list[list]:
@@ -142,7 +140,7 @@ def evaluations_by_institution() -> Table:
         ),
         columns=[_("Institution"), _("Country"), _("Evaluations"), _("Mean overall score")],
         rows=[
-            [pick_language(zh, en), pick_language(czh, cen), n, _mean(mean)]
+            [pick_language(zh, en), pick_language(czh, cen), n, shown_mean(mean)]
             for zh, en, czh, cen, n, mean in counted
         ],
         series=[3],
@@ -166,7 +164,7 @@ def evaluations_by_country() -> Table:
         title=_("Evaluations by country"),
         description=_("Evaluations of the institutions of each country, and their mean overall score (1–5)."),
         columns=[_("Country"), _("Evaluations"), _("Mean overall score")],
-        rows=[[pick_language(zh, en), n, _mean(mean)] for zh, en, n, mean in counted],
+        rows=[[pick_language(zh, en), n, shown_mean(mean)] for zh, en, n, mean in counted],
         series=[2],
         y_max=5,
     )

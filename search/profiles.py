@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Avg
 from django.utils import timezone
 
 from catalog.models import (
@@ -19,10 +18,11 @@ from catalog.models import (
     Institution,
     InstitutionSpecialty,
 )
+from catalog.quality import catalogue_mean, public_mean
 from search.analysis import FieldTerms, Taxonomy, analyse
 from search.cache import until_taxonomy_changes
 from search.models import IndexVersion, InstitutionProfile
-from search.scoring import DEFAULT_MEAN, quality_value
+from search.scoring import quality_value
 
 # A course's field says less than a stated specialty; words in a profile less again.
 COURSE_FIELD_WEIGHT = 0.7
@@ -57,11 +57,6 @@ def _fresh_taxonomy() -> Taxonomy:
     # Profiles are rebuilt because something changed: read the taxonomy as it is now, past the memory
     # (which the rankings keep using until the taxonomy stamp moves).
     return load_taxonomy.__wrapped__()
-
-
-def catalogue_mean() -> float:
-    mean = Evaluation.objects.counted().aggregate(m=Avg("overall"))["m"]
-    return mean if mean is not None else DEFAULT_MEAN
 
 
 def rebuild_profiles(
@@ -116,7 +111,7 @@ def rebuild_profiles(
                 token_counts=dict(sorted(Counter(tokens).items())),
                 length=len(tokens),
                 quality=quality_value(own, mean, today),
-                rating_mean=round(sum(r for r, _ in own) / len(own), 4) if own else None,
+                rating_mean=public_mean([overall for overall, _date in own]),
                 rating_count=len(own),
                 updated_at=timezone.now(),
             )

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from catalog.quality import ranking_mean
+
 # How much each signal can weigh. Topic dominates: a demand is about a subject first.
 TOPIC_FIELDS = 6.0
 TOPIC_TEXT = 6.0
@@ -26,12 +28,6 @@ COOPERATION = 1.0
 # average length, scores TOPIC_TEXT.
 BM25_K1 = 1.2
 BM25_B = 0.75
-
-# Quality: a Bayesian average toward the catalogue mean. PRIOR_WEIGHT evaluations' worth of the mean keep
-# one 5.0 from beating forty 4.6s; an evaluation loses half its weight every HALF_LIFE_YEARS.
-PRIOR_WEIGHT = 5.0
-HALF_LIFE_YEARS = 4.0
-DEFAULT_MEAN = 4.0
 
 # An institution must be at least this much about the demand's subject to be ranked at all, so that a
 # strong destination or a good record cannot carry an institution that shares one common word with it.
@@ -121,15 +117,9 @@ def bm25_frequency(count: int, length: int, average_length: float) -> float:
 def quality_value(
     ratings: Iterable[tuple[float, datetime.date]], catalogue_mean: float, today: datetime.date
 ) -> float:
-    """The quality signal's value for an institution: 0 to QUALITY, the catalogue mean when unrated."""
-    weighted_sum, weight_total = PRIOR_WEIGHT * catalogue_mean, PRIOR_WEIGHT
-    for overall, date in ratings:
-        age_years = max(0.0, (today - date).days / 365.25)
-        weight = 0.5 ** (age_years / HALF_LIFE_YEARS)
-        weighted_sum += weight * overall
-        weight_total += weight
-    smoothed = weighted_sum / weight_total
-    return round(QUALITY * (smoothed - 1.0) / 4.0, 6)
+    """The quality signal's value for an institution: the ranking's mean (catalog.quality), 1 to 5, as 0 to
+    QUALITY."""
+    return round(QUALITY * (ranking_mean(ratings, catalogue_mean, today) - 1.0) / 4.0, 6)
 
 
 def expand_fields(fields: dict[str, float], related) -> dict[str, float]:

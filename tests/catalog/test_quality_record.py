@@ -6,6 +6,10 @@ import datetime
 
 import pytest
 
+from catalog.models import Institution
+from catalog.quality import public_mean, ranking_mean, shown_mean
+from matching.statistics import evaluations_by_institution
+from search.models import InstitutionProfile
 from tests.factories import make_evaluation
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +67,25 @@ def test_institution_page_shows_the_record_and_its_trend(client, small_catalogue
 
 def test_unrated_institution_says_so(client, small_catalogue):
     assert "No evaluations yet." in client.get("/en/institutions/nl-wur/").text
+
+
+def test_the_record_the_directory_the_statistics_and_a_match_read_one_mean(small_catalogue):
+    tum = small_catalogue["tum"]
+    for number, overall in enumerate([3.0, 4.2, 4.9]):  # with the fixture's 4.5 and 4.0: 4.12
+        make_evaluation(f"ev-mean-{number}", tum, overall)
+    make_evaluation("ev-sealed", tum, 1.0, sealed_until=datetime.date(2999, 1, 1))
+    record = tum.quality_record()
+    listed = Institution.objects.with_quality().get(pk=tum.pk)
+    (row,) = [row for row in evaluations_by_institution().rows if row[0] == tum.name]
+    profile = InstitutionProfile.objects.get(institution=tum)
+    assert record.mean == 4.12 and record.count == 5
+    assert shown_mean(listed.rating_mean) == row[3] == shown_mean(profile.rating_mean) == record.mean
+
+
+def test_the_ranking_pulls_few_or_old_evaluations_toward_the_catalogue_mean_and_the_record_does_not():
+    today = datetime.date(2025, 6, 1)
+    assert public_mean([5.0]) == 5.0
+    assert 4.0 < ranking_mean([(5.0, today)], catalogue_mean=4.0, today=today) < 4.5
+    assert ranking_mean([], catalogue_mean=3.5, today=today) == 3.5
+    old = ranking_mean([(5.0, datetime.date(2009, 6, 1))], catalogue_mean=4.0, today=today)
+    assert 4.0 < old < ranking_mean([(5.0, today)], catalogue_mean=4.0, today=today)
