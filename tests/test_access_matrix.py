@@ -20,19 +20,23 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from catalog.models import Institution, InstitutionStaff, StaffInvitation
+from catalog.models import Evaluation, Institution, InstitutionStaff, StaffInvitation
 from matching.models import (
     Demand,
     ExpertReview,
     Inquiry,
     InquiryMessage,
+    InquiryStatus,
+    LogEntry,
     Notification,
     Proposal,
     Side,
+    TrainingGroup,
     UnitMembership,
 )
-from matching.services.negotiation import open_inquiry, propose
+from matching.services.negotiation import move_status, open_inquiry, propose
 from matching.services.outcomes import submit_outcome
+from matching.services.training import open_training_group
 from matching.storage import public_name
 from tests.factories import activate_totp
 
@@ -152,7 +156,30 @@ def world(people, small_catalogue, django_user_model) -> dict:
     invitation = StaffInvitation.objects.create(
         institution=wur, email=people["eve"].email, invited_by=people["bruno"]
     )
+    # X's registered demand went to TUM: agreed, trained (it ended a week ago), nobody has rated yet.
+    agreed = open_inquiry(demands[1], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
+    propose(agreed, by=people["anna"], **proposal_terms())
+    agreed = move_status(agreed, InquiryStatus.AGREED, by=people["xu"])
+    # X's private demand agreed with Wageningen, its group not opened yet.
+    to_open = open_inquiry(demands[2], wur, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
+    propose(to_open, by=people["bruno"], **proposal_terms())
+    to_open = move_status(to_open, InquiryStatus.AGREED, by=people["xu"])
+    today = timezone.localdate()
+    group = open_training_group(
+        agreed,
+        by=people["xu"],
+        start_date=today - datetime.timedelta(days=20),
+        end_date=today - datetime.timedelta(days=7),
+        cities="Munich",
+        participants=12,
+        leader_name="王组长",
+    )
     return {
+        "to_open": to_open.pk,
+        "group": group.pk,
+        "unit_token": group.unit_token,
+        "institution_token": group.institution_token,
+        "log_date": (today - datetime.timedelta(days=10)).isoformat(),
         "inquiry": inquiry.pk,
         "review": review.pk,
         "review_token": review.token,
@@ -181,6 +208,9 @@ def snapshot() -> dict:
             )
         ),
         "institutions": sorted(Institution.objects.values_list("pk", "status")),
+        "evaluations": sorted(Evaluation.objects.values_list("external_id", "overall")),
+        "log": LogEntry.objects.count(),
+        "groups": TrainingGroup.objects.count(),
     }
 
 
@@ -212,6 +242,12 @@ MESSAGE = {"text": "A question from the matrix."}
 PROPOSAL = {key: str(value) for key, value in proposal_terms().items()}
 INVITE_EXPERT = {"email": "wang@example.org"}
 INVITE_STAFF = {"email": "new.colleague@example.org", "institution": "{wur}"}
+GROUP_RATES_INSTITUTION = {"curriculum": "5", "teaching": "5", "organisation": "5", "logistics": "5",
+                           "usefulness": "5"}  # fmt: skip
+INSTITUTION_RATES_GROUP = {"attendance": "4", "preparation": "4", "engagement": "4"}
+OPEN_GROUP = {"start_date": "2027-04-05", "end_date": "2027-04-25", "cities": "Wageningen",
+              "participants": "12", "leader_name": "王组长"}  # fmt: skip
+LOG_ENTRY = {"date": "{log_date}", "place": "Munich", "content": "Plant visit", "hours": "6"}
 
 
 @dataclass(frozen=True)
@@ -345,6 +381,29 @@ ROWS = [
         changes="institutions",
         get=" no    no    no    no    no    no    ok",
         post="no    no    no    no    no    no    ok"),
+    # The training group of X's registered demand at TUM: both sides and the office read it; each side
+    # prints only its own evaluation code; a link may be used by anyone holding it (the group's phones),
+    # but never by a signed-in person of the other side.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("training-open", "/inquiries/{to_open}/training-group/", data=OPEN_GROUP, changes="groups",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("training-group", "/training-groups/{group}/",
+        get=" no    ok    no    ok    no    no    ok"),
+    Row("training-log-add", "/training-groups/{group}/log/", data=LOG_ENTRY, changes="log",
+        post="no    ok    no    ok    no    no    no"),
+    Row("training-log-export", "/training-groups/{group}/log.csv",
+        get=" no    ok    no    ok    no    no    ok"),
+    Row("training-qr", "/training-groups/{group}/qr/",
+        get=" no    ok    no    ok    no    no    no"),
+    Row("training-evaluate-unit", "/evaluate/{unit_token}/", data=GROUP_RATES_INSTITUTION,
+        changes="evaluations",
+        get=" ok    no    ok    ok    ok    ok    ok",
+        post="ok    no    ok    ok    ok    ok    ok"),
+    Row("training-evaluate-institution", "/evaluate/{institution_token}/", data=INSTITUTION_RATES_GROUP,
+        changes="evaluations",
+        get=" ok    ok    ok    no    ok    ok    ok",
+        post="ok    ok    ok    no    ok    ok    ok"),
 ]
 # fmt: on
 
@@ -439,12 +498,12 @@ def test_access_in_the_other_language(client, people, world, row, role, method, 
 
 def test_the_matrix_covers_every_url_of_the_issue():
     """A URL added to the account, demand or negotiation pages without a row here fails this test."""
-    from matching import demand_urls, negotiation_urls
+    from matching import demand_urls, negotiation_urls, training_urls
     from portal import account_urls
 
     names = {
         pattern.name
-        for module in (account_urls, demand_urls, negotiation_urls)
+        for module in (account_urls, demand_urls, negotiation_urls, training_urls)
         for pattern in module.urlpatterns
     }
     rows = {row.name for row in ROWS}
@@ -748,3 +807,20 @@ def test_staff_invite_only_to_their_own_institution(client, people, world):
     client.post(f"{PREFIX}/institution/staff/", filled(INVITE_STAFF, world))
     invitation = StaffInvitation.objects.get(email=INVITE_STAFF["email"])
     assert invitation.institution.external_id == "de-tum"
+
+
+# Wagtail's own sign-in form: never served, whoever asks; a password posted there signs nobody in.
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people, role):
+    activate_totp(people["olivia"])
+    if role != "anon":
+        client.force_login(people[role])
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response.url.startswith("/zh-hans/accounts/login/")
+    client.logout()
+    username = "anon" if role == "anon" else people[role].username
+    response = client.post("/admin/login/", {"username": username, "password": "pw"})
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert "_auth_user_id" not in client.session
