@@ -17,7 +17,7 @@ from matching.models.demands import (
 from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
 from matching.models.notifications import Notification
 from matching.models.outcomes import UnitOutcome
-from matching.models.training import EVALUATION_WINDOW, LogEntry, TrainingGroup
+from matching.models.training import EVALUATION_WINDOW, GroupEvaluation, LogEntry, TrainingGroup
 
 __all__ = [
     "EVALUATION_WINDOW",
@@ -26,6 +26,7 @@ __all__ = [
     "DemandQuerySet",
     "DemandStatus",
     "ExpertReview",
+    "GroupEvaluation",
     "Inquiry",
     "InquiryEvent",
     "InquiryMessage",

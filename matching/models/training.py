@@ -1,5 +1,5 @@
 """Training groups (培训团组): what an agreed inquiry becomes once the unit sends people abroad — the group,
-its training log and the two evaluation links handed out as QR codes."""
+its training log, the two evaluation links handed out as QR codes and the evaluations they gave."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.models import new_token
+from catalog.models import Evaluation, new_token
 from matching.models.negotiation import Inquiry, Side, readable_threads
 
 # How long after the group's end date the evaluations stay sealed if one side never answers.
@@ -95,3 +95,19 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.place}"
+
+
+class GroupEvaluation(models.Model):
+    """One side's evaluation of a training group: the catalogue evaluation it became, tied to its group."""
+
+    group = models.ForeignKey(TrainingGroup, on_delete=models.CASCADE, related_name="evaluations")
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="group_evaluation")
+    side = models.CharField(max_length=20, choices=Side.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "side"], name="one_evaluation_per_side")]
+        verbose_name = _("group evaluation")
+        verbose_name_plural = _("group evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.side}: {self.evaluation_id}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Evaluation, EvaluationDirection
 from catalog.quality import GROUP_CRITERIA, INSTITUTION_CRITERIA
-from matching.models import Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup
+from matching.models import GroupEvaluation, Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup
 from matching.services.negotiation import NegotiationRefused, side_of
 
 # What each side rates, 1–5, name → label: the group rates the institution, the institution rates the group.
@@ -129,7 +129,8 @@ def submit_evaluation(token: str, scores: dict[str, int], comment: str = "") -> 
             raise TrainingRefused(_("This evaluation has already been submitted. Thank you."))
         clean = {c: int(scores[c]) for c in criteria}
         evaluation = Evaluation.objects.create(
-            external_id=evaluation_id(group, side),
+            # The exchange format's key for it: written once, read by nobody here (the link below is).
+            external_id=f"ev-{group.pk}-{side}",
             institution_id=group.inquiry.institution_id,
             direction=(
                 EvaluationDirection.UNIT_TO_INSTITUTION
@@ -144,13 +145,14 @@ def submit_evaluation(token: str, scores: dict[str, int], comment: str = "") -> 
             comment=comment,
             sealed_until=group.sealed_until(),
         )
+        GroupEvaluation.objects.create(group=group, evaluation=evaluation, side=side)
         if side == Side.UNIT:
             group.unit_submitted_at = timezone.now()
         else:
             group.institution_submitted_at = timezone.now()
         group.save(update_fields=["unit_submitted_at", "institution_submitted_at"])
         if not group.is_sealed():
-            _unseal(Evaluation.objects.filter(external_id__in=[evaluation_id(group, s) for s in Side.values]))
+            _unseal(Evaluation.objects.filter(group_evaluation__group=group))
             evaluation.refresh_from_db()
     return evaluation
 
@@ -173,20 +175,12 @@ def _unseal(evaluations: QuerySet[Evaluation]) -> int:
     return released
 
 
-def evaluation_id(group: TrainingGroup, side: str) -> str:
-    return f"ev-{group.pk}-{side}"
-
-
 def visible_evaluations(group: TrainingGroup, user) -> dict[str, Evaluation | None]:
     """The evaluations a person may see on the group page: while sealed, only their own side's
     (nothing for the office); afterwards both."""
-    found = {
-        e.external_id: e
-        for e in Evaluation.objects.filter(
-            external_id__in=[evaluation_id(group, Side.UNIT), evaluation_id(group, Side.INSTITUTION)]
-        )
-    }
-    both = {side: found.get(evaluation_id(group, side)) for side in (Side.UNIT, Side.INSTITUTION)}
+    both: dict[str, Evaluation | None] = {Side.UNIT: None, Side.INSTITUTION: None}
+    for link in group.evaluations.select_related("evaluation"):
+        both[link.side] = link.evaluation
     if not group.is_sealed():
         return both
     own = side_of(user, group.inquiry)

@@ -9,11 +9,13 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from catalog.models import Evaluation
-from matching.models import InquiryStatus, TrainingGroup
+from matching.models import GroupEvaluation, InquiryStatus, TrainingGroup
 from matching.services.negotiation import move_status, post_message, propose
 from matching.services.training import (
     TrainingRefused,
@@ -24,7 +26,7 @@ from matching.services.training import (
     visible_evaluations,
 )
 from search.ranking import rank
-from tests.factories import activate_totp
+from tests.factories import activate_totp, make_evaluation
 from tests.matching.test_negotiation import demand, terms, thread  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -228,6 +230,44 @@ def test_the_units_evaluation_becomes_a_catalogue_evaluation(group, small_catalo
     assert evaluation.group_size == 12 and evaluation.days == 14
     other = submit_evaluation(group.institution_token, INSTITUTION_SCORES)
     assert other.direction == "institution_to_unit" and other.external_id == f"ev-{group.pk}-institution"
+
+
+def test_each_evaluation_is_linked_to_its_group_and_side(group):
+    unit = submit_evaluation(group.unit_token, UNIT_SCORES)
+    institution = submit_evaluation(group.institution_token, INSTITUTION_SCORES)
+    links = {(link.side, link.evaluation) for link in group.evaluations.all()}
+    assert links == {("unit", unit), ("institution", institution)}
+
+
+def test_an_imported_evaluation_with_an_id_shaped_like_a_groups_is_not_that_groups(
+    group, people, small_catalogue
+):
+    submit_evaluation(group.unit_token, UNIT_SCORES)
+    make_evaluation(f"ev-{group.pk}-institution", small_catalogue["wur"], 2.0, comment="Another training.")
+    group.end_date = timezone.localdate() - datetime.timedelta(days=31)
+    group.start_date = group.end_date - datetime.timedelta(days=13)
+    group.save()
+    shown = visible_evaluations(group, people["xu"])
+    assert shown["unit"] is not None and shown["institution"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_links_the_evaluations_groups_gave_by_their_ids(group, small_catalogue):
+    submit_evaluation(group.unit_token, UNIT_SCORES)
+    # The other side's id, but for another institution and direction: imported, not this group's.
+    make_evaluation(f"ev-{group.pk}-institution", small_catalogue["wur"], 2.0)
+    given = set(GroupEvaluation.objects.values_list("group", "evaluation", "side"))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("matching", "0009_private_outcome_files")])
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert set(GroupEvaluation.objects.values_list("group", "evaluation", "side")) == given
+    assert len(given) == 1
+
+
+def test_the_evaluation_forms_name_each_sides_criteria_in_the_readers_language(group, client):
+    assert "课程设置" in client.get(f"/zh-hans/evaluate/{group.unit_token}/").text
+    assert "出勤情况" in client.get(f"/zh-hans/evaluate/{group.institution_token}/").text
 
 
 def test_evaluations_are_sealed_until_both_have_submitted(group, people, client):
