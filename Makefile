@@ -26,17 +26,16 @@ demo: messages
 	$(PY) manage.py createcachetable  # the database cache's table, when the settings use one (production)
 	$(PY) manage.py load_demo
 
-# The task worker (emails, page indexing) runs beside the web server and stops with it; with
-# SEARCH_BACKEND=elasticsearch the index worker too.
+# The task worker runs beside the web server and stops with it: emails, page indexing,
+# profile rebuilds after a change of fields, and with SEARCH_BACKEND=elasticsearch the search index.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py release_evaluations -v0
-	@$(PY) manage.py db_worker --no-reload -v0 & tasks=$$!; \
-	if [ "$$SEARCH_BACKEND" = "elasticsearch" ]; then \
+	@if [ "$$SEARCH_BACKEND" = "elasticsearch" ]; then \
 		$(PY) manage.py search_index --rebuild || echo "search server not answering: the worker will catch up"; \
-		$(PY) manage.py search_worker & worker=$$!; \
 	fi; \
-	trap 'kill $$tasks $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload -v0 & tasks=$$!; \
+	trap 'kill $$tasks 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

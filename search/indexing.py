@@ -1,14 +1,19 @@
-"""Keeps the Elasticsearch index in step with the catalogue: changes go through the outbox (a durable
-queue in the database) and a worker drains it; a full rebuild fills a new timestamped index and moves
-the alias in one atomic step, so searches never find an empty index."""
+"""Keeps the Elasticsearch index in step with the catalogue: changes go through the outbox, drained by a
+task; a full rebuild fills a new timestamped index and moves the alias in one atomic step, so searches never
+find an empty index.
+
+Why the outbox stays, with a task to drain it, rather than one task per document: an outbox row is written
+in the saving transaction and keyed by institution, so it exists exactly when the change committed, twenty
+saves of one institution are one document to write, a full rebuild clears everything queued before it
+began, and what waits for a server that is down is one table an operator can count. The task
+(search/tasks.py) only says "drain now"; when it fails, the rows are still there for its retry.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from elasticsearch import NotFoundError, helpers
@@ -18,8 +23,6 @@ from search.documents import InstitutionDocument
 from search.es import SEARCH_SERVER_ERRORS, get_client, index_alias
 from search.models import IndexOutbox
 from search.profiles import rebuild_profiles
-
-logger = logging.getLogger(__name__)
 
 BATCH = 500
 BULK_TIMEOUT_SECONDS = 120
@@ -54,7 +57,7 @@ def drain(*, limit: int | None = None) -> int:
             write_documents(ids)
         except SEARCH_SERVER_ERRORS as error:
             IndexOutbox.objects.filter(pk__in=[e.pk for e in batch]).update(
-                attempts=F("attempts") + 1, last_error=str(error)[:500]
+                attempts=F("attempts") + 1, last_error=str(error)[:500], failed_at=timezone.now()
             )
             raise
         # Only the entries written now: a save during the write queued its institution again.
@@ -131,20 +134,6 @@ def rebuild() -> str:
     return name
 
 
-def sync_after_commit(institution_ids: Iterable[int], *, try_now: bool = False) -> None:
-    """Queue these institutions for the Elasticsearch index; optionally try to write them at once
-    (a bulk import does), leaving them queued when the server does not answer."""
-    if not elasticsearch_enabled():
-        return
-    enqueue(institution_ids)
-    if try_now:
-        transaction.on_commit(drain_quietly)
-
-
-def drain_quietly() -> None:
-    try:
-        drain()
-    except SEARCH_SERVER_ERRORS as error:
-        logger.warning(
-            "search server unavailable, %s documents stay queued: %s", IndexOutbox.objects.count(), error
-        )
+def failed_since(moment) -> bool:
+    """Whether writing a queued document has failed since this moment."""
+    return IndexOutbox.objects.filter(failed_at__gte=moment).exists()

@@ -81,12 +81,15 @@ class IndexVersion(models.Model):
 
 class IndexOutbox(models.Model):
     """Institutions whose Elasticsearch document is out of date: a durable queue in the database. A row
-    stays until the worker has written the document, so nothing is lost while the server is down."""
+    stays until a task has written the document, so nothing is lost while the server is down."""
 
     institution_id = models.BigIntegerField(unique=True)
     enqueued_at = models.DateTimeField(auto_now=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When writing this entry last failed: while that is recent, a retry is waiting and the tasks queued by
+    # later saves leave the server alone (search/tasks.py).
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

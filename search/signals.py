@@ -1,7 +1,10 @@
-"""Keeps the matching index current: every save that changes what a ranking sees rebuilds the profiles
-concerned in the same transaction, so the index never runs ahead of or behind the catalogue."""
+"""Keeps the matching index current. A save that changes what a ranking sees rebuilds the profiles concerned
+in its own transaction (`rebuild_now`), so the index never runs ahead of or behind the catalogue; a change of
+the field taxonomy, which touches every profile, queues the full rebuild as a task instead."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -16,25 +19,19 @@ from catalog.models import (
     Institution,
     InstitutionSpecialty,
 )
-from search.indexing import elasticsearch_enabled, enqueue, sync_after_commit
+from catalog.tasks import enqueue_with_transaction
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import rebuild_profiles
+from search.tasks import index_later, rebuild_all_profiles
 
-ALL = "all"
 
-
-def refresh(institution_ids) -> None:
-    """Rebuild these institutions' profiles (or ALL) in the saving transaction, so the index commits or
-    rolls back with the change, and queue them for Elasticsearch when it is the engine."""
-    ids = (
-        list(Institution.objects.values_list("pk", flat=True))
-        if institution_ids == ALL
-        else [pk for pk in institution_ids if pk is not None]
-    )
+def rebuild_now(institution_ids: Iterable[int | None]) -> None:
+    """Rebuild these institutions' profiles synchronously, in the saving transaction, so they commit or roll
+    back with the change; and queue their documents for Elasticsearch when it is the engine."""
+    ids = [pk for pk in institution_ids if pk is not None]
     if ids:
         rebuild_profiles(ids)
-        if elasticsearch_enabled():
-            enqueue(ids)
+        index_later(ids)
 
 
 @receiver(post_save, sender=Institution)
@@ -44,42 +41,46 @@ def institution_changed(sender, instance, **kwargs):
         # Deleting its specialties and courses first rebuilt the profile of the institution going away.
         InstitutionProfile.objects.filter(institution_id=instance.pk).delete()
         IndexVersion.bump()
-        if elasticsearch_enabled():
-            enqueue([instance.pk])
+        index_later([instance.pk])
     else:
-        refresh([instance.pk])
+        rebuild_now([instance.pk])
 
 
 @receiver(post_save, sender=InstitutionSpecialty)
 @receiver(post_delete, sender=InstitutionSpecialty)
 def specialty_changed(sender, instance, **kwargs):
-    refresh([instance.institution_id])
+    rebuild_now([instance.institution_id])
 
 
 @receiver(post_save, sender=Course)
 @receiver(post_delete, sender=Course)
 def course_changed(sender, instance, **kwargs):
-    refresh([instance.provider_id])
+    rebuild_now([instance.provider_id])
 
 
 @receiver(m2m_changed, sender=Course.fields.through)
 def course_fields_changed(sender, instance, **kwargs):
     if isinstance(instance, Course):
-        refresh([instance.provider_id])
+        rebuild_now([instance.provider_id])
 
 
 @receiver(post_save, sender=Evaluation)
 @receiver(post_delete, sender=Evaluation)
 def evaluation_changed(sender, instance, **kwargs):
     # The catalogue mean moves too, but by little; the next full rebuild takes it in.
-    refresh([instance.institution_id])
+    rebuild_now([instance.institution_id])
 
 
 @receiver(post_save, sender=Field)
 @receiver(post_delete, sender=Field)
 def taxonomy_changed(sender, instance, **kwargs):
+    # Rebuilding every profile inside the admin's request would make saving one field take as long as the
+    # whole catalogue. So demands are read with the new taxonomy at once (its stamp moves now), and the
+    # profiles follow when the worker has run the task: until then an institution is ranked on words and
+    # fields detected with the old taxonomy, a little stale. Who may be found is decided at query time and
+    # is never stale. An import that changes fields rebuilds in its own transaction (below).
     IndexVersion.bump(taxonomy=True)
-    refresh(ALL)
+    enqueue_with_transaction(rebuild_all_profiles)
 
 
 @receiver(post_save, sender=Country)
@@ -106,5 +107,4 @@ def catalogue_imported(sender, institution_ids, report, **kwargs):
         rebuild_profiles(institution_ids)
     else:
         IndexVersion.bump()
-    # Index in bulk now when the search server answers; otherwise the worker drains the queue later.
-    sync_after_commit(institution_ids, try_now=True)
+    index_later(institution_ids)
