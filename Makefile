@@ -26,7 +26,7 @@ demo: messages
 	$(PY) manage.py createcachetable  # the database cache's table, when the settings use one (production)
 	$(PY) manage.py load_demo
 
-# The task worker runs beside the web server and stops with it: emails, page indexing,
+# The task worker runs beside the web server and stops with it: emails, catalogue uploads, page indexing,
 # profile rebuilds after a change of fields, and with SEARCH_BACKEND=elasticsearch the search index.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0

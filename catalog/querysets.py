@@ -67,3 +67,9 @@ class StaffInvitationQuerySet(models.QuerySet):
     def open(self) -> StaffInvitationQuerySet:
         """Invitations still waiting for an answer: neither accepted nor cancelled."""
         return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+
+class CatalogueUploadQuerySet(models.QuerySet):
+    def without_file(self) -> CatalogueUploadQuerySet:
+        """Uploads as pages show them: the file's bytes (up to 100 MB) are read only by the tasks."""
+        return self.defer("data")

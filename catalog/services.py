@@ -1,5 +1,6 @@
-"""Institution staff: invitations by email, joining, and the Wagtail permissions that let staff keep their own
-institution's page and courses (never publish them: the office reviews every change first)."""
+"""Writes across the catalogue's models. Institution staff: invitations by email, joining, and the Wagtail
+permissions that let staff keep their own institution's page and courses (never publish them: the office
+reviews every change first); an institution's admission; the office's catalogue uploads."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
-from catalog.models import Institution, InstitutionStaff, InstitutionStatus, StaffInvitation, StatusChange
-from catalog.tasks import email
+from catalog.models import (
+    CatalogueUpload,
+    Institution,
+    InstitutionStaff,
+    InstitutionStatus,
+    StaffInvitation,
+    StatusChange,
+    UploadStatus,
+)
+from catalog.tasks import check_upload, email, enqueue_with_transaction, forget_uploads_later, import_upload
 
 STAFF_GROUP_PREFIX = "Institution staff: "
 # Staff add courses and change their institution's subtree; publishing stays with the office.
@@ -212,3 +221,27 @@ def _email_status_change(change: StatusChange) -> None:
     subject = " / ".join(subjects)
     body = "\n".join(parts)
     email(subject, body, addresses)
+
+
+def upload_catalogue(name: str, data: bytes, *, by) -> CatalogueUpload:
+    """Keep an uploaded catalogue file and queue its check (the dry run) for the task worker."""
+    with transaction.atomic():
+        upload = CatalogueUpload.objects.create(name=name, data=data, uploaded_by=by)
+        enqueue_with_transaction(check_upload, upload.pk)
+        forget_uploads_later()
+    return upload
+
+
+def confirm_upload(upload: CatalogueUpload) -> bool:
+    """Queue the import of a previewed upload that would change something; False when it is not one (any
+    more: a second click, or a colleague's, finds it importing already)."""
+    with transaction.atomic():
+        upload = CatalogueUpload.objects.without_file().select_for_update().get(pk=upload.pk)
+        if upload.status != UploadStatus.PREVIEWED or not upload.changes:
+            return False
+        upload.status = UploadStatus.IMPORTING
+        upload.done = upload.total = 0
+        upload.save(update_fields=["status", "done", "total", "updated_at"])
+        enqueue_with_transaction(import_upload, upload.pk)
+        forget_uploads_later()
+    return True

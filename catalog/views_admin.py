@@ -1,31 +1,27 @@
-"""The administering office's catalogue upload in the Wagtail admin: choose a .jsonl file, see what would
-change (or the error with file, line and key), confirm to apply.
+"""The administering office's catalogue upload in the Wagtail admin: choose a .jsonl file; the task worker
+checks it (a dry run) while its page shows the progress; the page then shows what would change, or every
+error with file, line and key; confirming queues the import, all or nothing.
 
-Between the two steps the upload waits in a private temporary file named by a random token; the token is
-kept in the uploader's session, so only the same session can confirm it, and the file goes once used.
-"""
+The file waits in the database (catalog.CatalogueUpload), not on one server's disk, so any web server shows
+the upload and the worker reads it. Every office member sees every upload, as each may import."""
 
 from __future__ import annotations
-
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.exchange import ExchangeError, ImportReport, Source, import_catalog, record_types
+from catalog.exchange import record_types
+from catalog.models import CatalogueUpload
 from catalog.roles import office_required
+from catalog.services import confirm_upload, upload_catalogue
 
 MAX_UPLOAD = 100 * 1024 * 1024
-STASH = Path(tempfile.gettempdir()) / "catalog-imports"
-STASH_TTL = 24 * 3600
-SESSION_KEY = "catalog_import"
+# Uploads listed under the form, newest first.
+LISTED = 10
 
 
 class UploadForm(forms.Form):
@@ -43,85 +39,38 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _stash(request: HttpRequest, name: str, data: bytes) -> str:
-    """Keep the upload for the confirmation step; returns the token the form posts back."""
-    STASH.mkdir(mode=0o700, exist_ok=True)
-    for old in STASH.glob("*.jsonl"):  # previews nobody confirmed
-        if old.stat().st_mtime < time.time() - STASH_TTL:
-            old.unlink(missing_ok=True)
-    _discard(request)
-    token = secrets.token_urlsafe(24)
-    (STASH / f"{token}.jsonl").write_bytes(data)
-    request.session[SESSION_KEY] = {"token": token, "name": name}
-    return token
-
-
-def _unstash(request: HttpRequest, token: str) -> Source | None:
-    """The upload previewed in this session under this token, or None (expired, or not this session's)."""
-    stashed = request.session.get(SESSION_KEY)
-    if not stashed or not secrets.compare_digest(stashed["token"], token):
-        return None
-    # The path comes from the session's token, never from the posted one.
-    path = STASH / f"{stashed['token']}.jsonl"
-    if not path.exists():
-        return None
-    return Source(stashed["name"], path.read_bytes())
-
-
-def _discard(request: HttpRequest) -> None:
-    stashed = request.session.pop(SESSION_KEY, None)
-    if stashed:
-        (STASH / f"{stashed['token']}.jsonl").unlink(missing_ok=True)
-
-
-def _render(request: HttpRequest, form: UploadForm, **context) -> HttpResponse:
-    return TemplateResponse(request, "catalog/admin/import_form.html", {"form": form, **context})
+@office_required
+def import_catalogue(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form and the latest uploads. POST a file: keep it, queue its check, go to its page."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = upload_catalogue(file.name, file.read(), by=request.user)
+        return redirect("catalog_import_upload", pk=upload.pk)
+    uploads = CatalogueUpload.objects.without_file().select_related("uploaded_by")[:LISTED]
+    return TemplateResponse(request, "catalog/admin/import_form.html", {"form": form, "uploads": uploads})
 
 
 @office_required
-def import_catalogue(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST a file: the dry run. POST a token: apply what was previewed."""
-    if request.method == "POST" and "token" in request.POST:
-        return _confirm(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        return _render(request, form)
-    upload = form.cleaned_data["file"]
-    source = Source(upload.name, upload.read())
-    try:
-        report = import_catalog([source], dry_run=True)
-    except ExchangeError as error:
-        return _render(request, UploadForm(), errors=error.errors, filename=upload.name)
-    token = _stash(request, upload.name, source.data) if report.changed else None
-    return _render(
-        request, UploadForm(), report=report, rows=_rows(report), token=token, filename=upload.name
-    )
-
-
-def _confirm(request: HttpRequest) -> HttpResponse:
-    source = _unstash(request, request.POST["token"])
-    if source is None:
-        messages.error(request, _("That preview has expired. Choose the file again."))
-        return redirect("catalog_import")
-    try:
-        report = import_catalog([source])
-    except ExchangeError as error:
-        # The catalogue changed since the preview in a way that makes the file wrong now.
-        _discard(request)
-        return _render(request, UploadForm(), errors=error.errors, filename=source.name)
-    _discard(request)
-    messages.success(request, _("Imported %(name)s.") % {"name": source.name})
+def catalogue_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: where an upload stands; the page refreshes itself while a task works on it. POST: import what
+    was previewed."""
+    upload = get_object_or_404(CatalogueUpload.objects.without_file(), pk=pk)
+    if request.method == "POST":
+        if confirm_upload(upload):
+            messages.success(request, _("Importing %(name)s.") % {"name": upload.name})
+        else:
+            messages.error(request, _("This upload has nothing left to import."))
+        return redirect("catalog_import_upload", pk=upload.pk)
     return TemplateResponse(
-        request,
-        "catalog/admin/import_done.html",
-        {"report": report, "rows": _rows(report), "filename": source.name},
+        request, "catalog/admin/import_upload.html", {"upload": upload, "rows": _rows(upload)}
     )
 
 
-def _rows(report: ImportReport) -> list[tuple[str, str, int, int, int]]:
+def _rows(upload: CatalogueUpload) -> list[tuple[str, str, int, int, int]]:
     """(label in the reader's language, type, created, updated, unchanged) per record type."""
     labels = {record_type.name: record_type.model._meta.verbose_name_plural for record_type in record_types()}
     return [
-        (labels[name], name, counts.created, counts.updated, counts.unchanged)
-        for name, counts in report.counts.items()
+        (labels.get(name, name), name, created, updated, unchanged)
+        for name, created, updated, unchanged in upload.counts
     ]

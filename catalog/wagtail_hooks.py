@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Country, Evaluation, Field
 from catalog.roles import is_office
-from catalog.views_admin import import_catalogue
+from catalog.views_admin import catalogue_upload, import_catalogue
 
 
 class FieldViewSet(SnippetViewSet):
@@ -58,7 +58,10 @@ class ImportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_import_url():
-    return [path("catalogue/import/", import_catalogue, name="catalog_import")]
+    return [
+        path("catalogue/import/", import_catalogue, name="catalog_import"),
+        path("catalogue/import/<id:pk>/", catalogue_upload, name="catalog_import_upload"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,24 +1,31 @@
-"""The office's catalogue upload in the Wagtail admin: preview what would change, then confirm."""
+"""The office's catalogue upload in the Wagtail admin: the file is kept in the database, a task checks it
+while its page shows the progress, the office confirms the preview, and another task imports it, all or
+nothing."""
 
 from __future__ import annotations
 
+import datetime
 import json
+from contextlib import nullcontext
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from catalog import views_admin
-from catalog.models import Field, Institution
-from catalog.views_admin import SESSION_KEY
-from tests.factories import activate_totp
+from catalog.models import CatalogueUpload, Country, Field, Institution, UploadStatus
+from catalog.tasks import forget_old_uploads
+from tests.factories import activate_totp, make_country
 
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/catalogue/import/"
+CONFIRM_FORM = 'id="confirm-import"'
 RECORDS = [
     {"type": "field", "code": "rail-transit", "name_zh": "轨道交通", "name_en": "Rail transit"},
     {
@@ -32,8 +39,11 @@ RECORDS = [
 
 
 def upload(records, name: str = "catalog.jsonl") -> SimpleUploadedFile:
-    text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-    return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
+    return SimpleUploadedFile(name, jsonl(records), content_type="application/octet-stream")
+
+
+def jsonl(records) -> bytes:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
 
 
 def admin_user(username: str, *permissions: str):
@@ -46,118 +56,203 @@ def admin_user(username: str, *permissions: str):
     return user
 
 
-@pytest.fixture(autouse=True)
-def stash(tmp_path, monkeypatch):
-    """Uploads waiting for confirmation go to the test's own directory."""
-    monkeypatch.setattr(views_admin, "STASH", tmp_path / "stash")
-    return tmp_path / "stash"
-
-
 @pytest.fixture
 def office(client):
-    """Olivia administers the catalogue as a superuser."""
-    user = get_user_model().objects.create_superuser("olivia", "olivia@office.example.org", "pw")
+    """Sofia administers the site and the catalogue as a superuser."""
+    user = get_user_model().objects.create_superuser("sofia", "sofia@office.example.org", "pw")
     activate_totp(user)
     client.force_login(user)
     return client
 
 
-def preview(client, records, name: str = "catalog.jsonl"):
-    return client.post(URL, {"file": upload(records, name)})
+@pytest.fixture
+def tasks(django_capture_on_commit_callbacks):
+    """Runs the tasks a request queued, as the immediate backend does once the request has committed (the
+    test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def test_the_url_and_menu_item_are_registered(office):
+def refused(response) -> bool:
+    """Whether the page says there was nothing to import (an error message)."""
+    return [message.level_tag for message in response.context["messages"]] == ["error"]
+
+
+def page_of(upload_: CatalogueUpload) -> str:
+    return f"{URL}{upload_.pk}/"
+
+
+def preview(client, tasks, records, name: str = "catalog.jsonl"):
+    """Upload a file, let its check run, and open its page."""
+    with tasks():
+        response = client.post(URL, {"file": upload(records, name)})
+    assert response.status_code == 302
+    return client.get(response.url)
+
+
+def confirm(client, tasks, upload_: CatalogueUpload, *, run: bool = True):
+    with tasks() if run else nullcontext():
+        response = client.post(page_of(upload_))
+    assert response.status_code == 302 and response.url == page_of(upload_)
+    return client.get(response.url)
+
+
+def test_the_urls_and_menu_item_are_registered(office):
     assert reverse("catalog_import") == URL
+    assert reverse("catalog_import_upload", args=[7]) == f"{URL}7/"
     assert office.get(URL).status_code == 200
     assert URL in office.get(reverse("wagtailadmin_home")).content.decode()
 
 
-def test_preview_shows_the_counts_and_writes_nothing(office):
-    response = preview(office, RECORDS)
+def test_the_file_is_kept_in_the_database_and_its_check_shows_the_counts(office, tasks):
+    response = preview(office, tasks, RECORDS)
 
-    assert response.status_code == 200
+    upload_ = CatalogueUpload.objects.get()
+    assert response.context["upload"] == upload_ and upload_.status == UploadStatus.PREVIEWED
+    assert bytes(upload_.data) == jsonl(RECORDS)  # the file waits for the confirmation in the database
+    assert upload_.uploaded_by.username == "sofia" and upload_.name == "catalog.jsonl"
     assert [row[1:] for row in response.context["rows"]] == [
         ("field", 1, 0, 0),
         ("country", 1, 0, 0),
         ("institution", 1, 0, 0),
     ]
-    assert response.context["token"]
-    assert 'name="token"' in response.content.decode()
+    assert CONFIRM_FORM in response.text and 'http-equiv="refresh"' not in response.text
     assert Institution.objects.count() == 0 and Field.objects.count() == 0
 
 
-def test_confirming_the_preview_applies_it_once(office, stash):
-    token = preview(office, RECORDS).context["token"]
-    assert (stash / f"{token}.jsonl").exists()
+def test_until_the_worker_has_run_the_page_says_so_and_refreshes_itself(office):
+    response = office.post(URL, {"file": upload(RECORDS)}, follow=True)  # no task runs
 
-    response = office.post(URL, {"token": token})
+    assert response.context["upload"].status == UploadStatus.CHECKING
+    assert '<meta http-equiv="refresh"' in response.text
+    assert 'data-waiting-for="worker"' in response.text
 
-    assert response.status_code == 200
+
+def test_confirming_the_preview_imports_it_once(office, tasks):
+    preview(office, tasks, RECORDS)
+    upload_ = CatalogueUpload.objects.get()
+
+    response = confirm(office, tasks, upload_)
+
+    upload_.refresh_from_db()
+    assert upload_.status == UploadStatus.DONE and bytes(upload_.data) == b""  # the file is not kept
     assert [row[1:] for row in response.context["rows"]][-1] == ("institution", 1, 0, 0)
+    assert 'data-upload-status="done"' in response.text
     assert Institution.objects.get().title == "Alpine Rail Academy"
-    assert SESSION_KEY not in office.session and not (stash / f"{token}.jsonl").exists()
-    # The same token cannot be applied twice.
-    assert office.post(URL, {"token": token}).status_code == 302
+    # A second click imports nothing again.
+    assert refused(confirm(office, tasks, upload_))
+    assert Institution.objects.count() == 1
 
 
-def test_a_file_that_changes_nothing_offers_nothing_to_confirm(office):
-    office.post(URL, {"token": preview(office, RECORDS).context["token"]})
+def test_a_confirmation_queued_twice_imports_once(office, tasks):
+    preview(office, tasks, RECORDS)
+    upload_ = CatalogueUpload.objects.get()
+    waiting = confirm(office, tasks, upload_, run=False)  # the worker has not started the import yet
+    assert waiting.context["upload"].status == UploadStatus.IMPORTING
+    assert '<meta http-equiv="refresh"' in waiting.text
 
-    response = preview(office, RECORDS)
-
-    assert response.context["token"] is None
-    assert 'name="token"' not in response.content.decode()
+    assert refused(confirm(office, tasks, upload_))
+    assert Institution.objects.count() == 0
 
 
-def test_bad_file_shows_file_line_and_key_and_stashes_nothing(office):
+def test_a_file_that_changes_nothing_offers_nothing_to_confirm(office, tasks):
+    preview(office, tasks, RECORDS)
+    confirm(office, tasks, CatalogueUpload.objects.get())
+
+    response = preview(office, tasks, RECORDS)
+
+    assert response.context["upload"].status == UploadStatus.PREVIEWED
+    assert CONFIRM_FORM not in response.text
+    assert bytes(response.context["upload"].data) == b""
+    assert refused(confirm(office, tasks, response.context["upload"]))
+
+
+def test_bad_file_shows_file_line_and_key_and_changes_nothing(office, tasks):
     records = [*RECORDS[:2], {**RECORDS[2], "country": "XX"}]
 
-    response = preview(office, records, "institutions.jsonl")
+    response = preview(office, tasks, records, "institutions.jsonl")
 
-    assert response.status_code == 200
-    assert response.context["errors"] == [
+    upload_ = response.context["upload"]
+    assert upload_.status == UploadStatus.FAILED
+    assert upload_.errors == [
         'institutions.jsonl:3: institution "at-rail": key "country": unknown country "XX"'
     ]
-    assert "institutions.jsonl:3" in response.content.decode()
-    assert SESSION_KEY not in office.session
+    assert "institutions.jsonl:3" in response.text and CONFIRM_FORM not in response.text
+    assert bytes(CatalogueUpload.objects.get().data) == b""
     assert Field.objects.count() == 0
 
 
-def test_an_upload_is_checked_as_the_command_checks_it(office):
+def test_an_upload_is_checked_as_the_command_checks_it(office, tasks):
     records = [*RECORDS[:2], {**RECORDS[2], "website": "javascript:alert(1)"}]
 
-    response = preview(office, records)
+    response = preview(office, tasks, records)
 
-    assert response.context["errors"] == [
+    assert response.context["upload"].errors == [
         'catalog.jsonl:3: institution "at-rail": key "website": "javascript:alert(1)" is not an http or '
         "https address"
     ]
-    assert SESSION_KEY not in office.session
     assert Institution.objects.count() == 0
+
+
+def test_a_catalogue_changed_since_the_preview_stops_the_import_whole(office, tasks):
+    make_country("DE", "Germany")
+    records = [RECORDS[0], {**RECORDS[2], "country": "DE"}]
+    preview(office, tasks, records)
+    Country.objects.filter(code="DE").delete()
+
+    response = confirm(office, tasks, CatalogueUpload.objects.get())
+
+    assert response.context["upload"].errors == [
+        'catalog.jsonl:2: institution "at-rail": key "country": unknown country "DE"'
+    ]
+    assert "catalog.jsonl:2" in response.text
+    assert Field.objects.count() == 0 and Institution.objects.count() == 0
 
 
 def test_only_jsonl_files_are_accepted(office):
-    response = preview(office, RECORDS, "catalog.xlsx")
-    assert response.context["form"].errors["file"]
-    assert "report" not in response.context
+    response = office.post(URL, {"file": upload(RECORDS, "catalog.xlsx")})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not CatalogueUpload.objects.exists()
 
 
-def test_a_made_up_token_applies_nothing(office):
-    response = office.post(URL, {"token": "../../etc/passwd"})
-    assert response.status_code == 302
-    assert Institution.objects.count() == 0
+def test_the_import_page_lists_the_latest_uploads(office, tasks):
+    preview(office, tasks, RECORDS, "rail.jsonl")
+    page = office.get(URL)
+    assert [upload_.name for upload_ in page.context["uploads"]] == ["rail.jsonl"]
+    assert page_of(CatalogueUpload.objects.get()) in page.text
 
 
-def test_another_session_cannot_confirm_a_preview(office):
-    token = preview(office, RECORDS).context["token"]
+def test_an_unknown_upload_is_not_found(office):
+    assert office.get(f"{URL}999/", follow=True).status_code == 404
+    assert office.post(f"{URL}999/", follow=True).status_code == 404
+
+
+def test_another_office_member_sees_the_upload_and_may_confirm_it(office, tasks, people):
+    preview(office, tasks, RECORDS)
+    upload_ = CatalogueUpload.objects.get()
+    colleague = Client()
+    activate_totp(people["olivia"])  # an office reviewer, not a superuser
+    colleague.force_login(people["olivia"])
+
+    assert colleague.get(page_of(upload_)).status_code == 200
+    confirm(colleague, tasks, upload_)
+    assert Institution.objects.filter(external_id="at-rail").exists()
+
+
+def test_someone_outside_the_office_may_neither_see_nor_confirm_an_upload(office, tasks):
+    preview(office, tasks, RECORDS)
+    upload_ = CatalogueUpload.objects.get()
     other = Client()
     other.force_login(admin_user("irene", "catalog.add_institution"))
 
-    assert other.post(URL, {"token": token}).status_code == 302
+    # Wagtail's admin sends a refused person back to its home with a message.
+    assert other.get(page_of(upload_)).url == reverse("wagtailadmin_home")
+    with tasks():
+        assert other.post(page_of(upload_)).url == reverse("wagtailadmin_home")
+    assert CatalogueUpload.objects.get().status == UploadStatus.PREVIEWED
     assert Institution.objects.count() == 0
 
 
-def test_an_office_reviewer_may_import_as_the_readme_says(client, people):
+def test_an_office_reviewer_may_import_as_the_readme_says(client, people, tasks):
     from django.contrib.auth.models import Group
 
     from catalog.roles import OFFICE_REVIEWERS
@@ -168,7 +263,7 @@ def test_an_office_reviewer_may_import_as_the_readme_says(client, people):
     client.force_login(olivia)
     assert client.get(URL).status_code == 200
     assert URL in client.get(reverse("wagtailadmin_home")).content.decode()
-    assert preview(client, RECORDS).status_code == 200
+    assert preview(client, tasks, RECORDS).status_code == 200
     assert Group.objects.filter(name=OFFICE_REVIEWERS).exists()
 
 
@@ -183,11 +278,56 @@ def test_an_admin_user_without_the_permission_is_refused(client):
     client.force_login(admin_user("rita"))
 
     assert client.get(URL).status_code == 302
-    assert preview(client, RECORDS).status_code == 302
+    assert client.post(URL, {"file": upload(RECORDS)}).status_code == 302
     assert URL not in client.get(reverse("wagtailadmin_home")).content.decode()
-    assert Field.objects.count() == 0
+    assert not CatalogueUpload.objects.exists() and Field.objects.count() == 0
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_uploads_are_forgotten_a_day_after_they_were_made(office, tasks):
+    for name in ("old.jsonl", "stuck.jsonl", "busy.jsonl", "new.jsonl"):
+        CatalogueUpload.objects.create(name=name, data=b"{}", status=UploadStatus.PREVIEWED)
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    CatalogueUpload.objects.exclude(name="new.jsonl").update(created_at=two_days_ago, updated_at=two_days_ago)
+    # A task has worked on this one within the day (a late confirmation): it stays until it is done.
+    CatalogueUpload.objects.filter(name="busy.jsonl").update(
+        status=UploadStatus.IMPORTING, updated_at=timezone.now()
+    )
+    # This one's task was lost (a worker killed) long ago.
+    CatalogueUpload.objects.filter(name="stuck.jsonl").update(status=UploadStatus.CHECKING)
+
+    assert forget_old_uploads.call() == 2
+    assert sorted(CatalogueUpload.objects.values_list("name", flat=True)) == ["busy.jsonl", "new.jsonl"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_checks_and_imports_an_upload(office, settings):
+    """With the database backend the request only stores the file and queues the work; the worker does it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run_worker() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    page = office.post(URL, {"file": upload(RECORDS)}, follow=True)
+    assert 'data-waiting-for="worker"' in page.text
+    assert DBTaskResult.objects.filter(task_path="catalog.tasks.check_upload").count() == 1
+    # The clean-up is queued with the upload, to run once it is a day old.
+    clean_up = DBTaskResult.objects.get(task_path="catalog.tasks.forget_old_uploads")
+    assert clean_up.run_after > timezone.now() + datetime.timedelta(hours=23)
+
+    run_worker()
+    upload_ = CatalogueUpload.objects.get()
+    assert upload_.status == UploadStatus.PREVIEWED
+    assert upload_.done == upload_.total == len(jsonl(RECORDS))  # the reading's progress, written as it went
+    assert Institution.objects.count() == 0
+
+    confirm(office, nullcontext, upload_)
+    assert Institution.objects.count() == 0  # the request only queued the import
+    run_worker()
+    assert CatalogueUpload.objects.get().status == UploadStatus.DONE
+    assert Institution.objects.get().title == "Alpine Rail Academy"
+    assert 'data-upload-status="done"' in office.get(page_of(upload_)).text
