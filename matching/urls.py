@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("matching.statistics_urls")),
     path("", include("matching.training_urls")),
     path("", include("matching.outcome_urls")),
+    # The project library, annual plans, their review up the chain and the office's planning pages.
+    path("", include("matching.planning_urls")),
     path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]

@@ -17,9 +17,37 @@ from matching.models.demands import (
 from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
 from matching.models.notifications import Notification
 from matching.models.outcomes import UnitOutcome
+from matching.models.planning import (
+    AnnualPlan,
+    Classification,
+    FundingSource,
+    ItemStatus,
+    PlanEvent,
+    PlanItem,
+    PlanningSettings,
+    PlanYear,
+    Project,
+    ProjectChange,
+    Quota,
+    Stage,
+    SupervisingDepartment,
+)
 from matching.models.training import EVALUATION_WINDOW, GroupEvaluation, LogEntry, TrainingGroup
 
 __all__ = [
+    "AnnualPlan",
+    "Classification",
+    "FundingSource",
+    "ItemStatus",
+    "PlanEvent",
+    "PlanItem",
+    "PlanYear",
+    "PlanningSettings",
+    "Project",
+    "ProjectChange",
+    "Quota",
+    "Stage",
+    "SupervisingDepartment",
     "EVALUATION_WINDOW",
     "Demand",
     "DemandCategory",

@@ -1,0 +1,136 @@
+"""Forms of planning: a project of the library, the choice of a plan's projects, one level's review of one
+project, the summary after training, and the office's plan years, quotas and settings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Country, Field, Institution
+from catalog.numbers import IdChoiceField, IdMultipleChoiceField
+from matching.models import Demand, OrganizingUnit
+from matching.models.planning import ItemStatus, PlanningSettings, PlanYear, Project, Quota, library_years
+from matching.negotiation_forms import PlannedDateField
+from matching.services.planning import PROJECT_FIELDS
+
+TEXT_MAX = 10000
+
+
+class ProjectForm(forms.ModelForm):
+    """A project's terms; the plan year is one of the library's years (or the year it already has)."""
+
+    plan_year = forms.TypedChoiceField(label=_("Plan year"), coerce=int)
+    fields = IdMultipleChoiceField(label=_("Fields"), queryset=Field.objects.all(), required=False)
+    destinations = IdMultipleChoiceField(label=_("Destinations"), queryset=Country.objects.all())
+    institutions = IdMultipleChoiceField(
+        label=_("Planned institutions"), queryset=Institution.objects.order_by("title"), required=False
+    )
+    demand = IdChoiceField(
+        label=_("From the demand"), queryset=Demand.objects.none(), required=False,
+        help_text=_("The demand's expert review, participants and funding count for the entry criteria."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Project
+        fields = [*PROJECT_FIELDS, "fields", "destinations", "institutions", "demand"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX})}
+
+    def __init__(self, *args, demands=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if demands is None:
+            del self.fields["demand"]
+        else:
+            self.fields["demand"].queryset = demands
+        years = library_years()
+        if self.instance.pk and self.instance.plan_year not in years:
+            years = [self.instance.plan_year, *years]
+        self.fields["plan_year"].choices = [(year, str(year)) for year in years]
+        self.fields["content"].max_length = TEXT_MAX
+        for name in ("headcount", "days", "cities"):
+            self.fields[name].validators.append(MaxValueValidator(9999))
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["fields"] = list(data["fields"])
+        data["destinations"] = list(data["destinations"])
+        data["institutions"] = list(data["institutions"])
+        return data
+
+
+class PlanProjectsForm(forms.Form):
+    """The plan's projects, chosen from the library's projects of its year."""
+
+    projects = IdMultipleChoiceField(
+        label=_("Projects of the library"), queryset=Project.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, library, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = library
+
+
+class ReviewForm(forms.Form):
+    """One level's decision on one project, its opinion and its importance rank."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(s, s.label) for s in (ItemStatus.APPROVED, ItemStatus.RETURNED, ItemStatus.REJECTED)],
+    )
+    opinion = forms.CharField(
+        label=_("Review opinion"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    rank = forms.IntegerField(label=_("Rank"), validators=[MinValueValidator(1), MaxValueValidator(999)])
+
+
+class SummaryForm(forms.Form):
+    returned_on = PlannedDateField(
+        label=_("Group returned on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    summary = forms.CharField(
+        label=_("Project summary"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class PlanYearForm(forms.ModelForm):
+    class Meta:
+        model = PlanYear
+        fields = ["year", "deadline"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].validators.append(MaxValueValidator(2100))
+
+
+class QuotaForm(forms.ModelForm):
+    unit = IdChoiceField(label=_("Organizing unit"), queryset=OrganizingUnit.objects.all())
+
+    class Meta:
+        model = Quota
+        fields = ["year", "unit", "headcount", "local_or_enterprise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].validators.append(MaxValueValidator(2100))
+        self.fields["headcount"].validators.append(MaxValueValidator(100000))
+
+    def validate_unique(self):
+        # A second quota for the same unit and year replaces the first (the view updates it).
+        pass
+
+
+class PlanningSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanningSettings
+        exclude: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField):
+                field.validators.append(MaxValueValidator(10000))

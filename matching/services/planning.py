@@ -1,0 +1,595 @@
+"""The verbs of planning: checking an agreement and a project against the policy rules and the office's
+entry conditions, keeping the library with its history, submitting an annual plan and reviewing it up the
+chain, quotas, and closing a project after training. Each verb is one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.roles import OFFICE_REVIEWERS, is_office
+from catalog.text import pick_language
+from matching import exchange
+from matching.models import Demand, Inquiry, InquiryStatus, OrganizingUnit, Proposal
+from matching.models.planning import (
+    FOREIGN_AFFAIRS,
+    REVIEW_LEVELS,
+    AnnualPlan,
+    Classification,
+    ItemStatus,
+    PlanEvent,
+    PlanItem,
+    PlanningSettings,
+    PlanYear,
+    Project,
+    ProjectChange,
+    Quota,
+    Stage,
+    department_of,
+    is_foreign_affairs,
+    library_years,
+)
+from matching.rules import ERROR, Finding, check
+from matching.services.notify import notify
+
+CITY_SEPARATORS = re.compile(r"[,，、;；/]+")
+# What a project is made of, in the form's order; the change history compares these.
+PROJECT_FIELDS = [
+    "title", "plan_year", "headcount", "days", "cities", "category", "content", "funding_source",
+    "central_funds", "classification",
+]  # fmt: skip
+PROJECT_LISTS = ["fields", "destinations", "institutions"]
+OFFICE_SOURCE = "入库标准 (administering office)"
+
+
+class PlanningRefused(Exception):
+    """A step the rules or the chain do not allow; the message says why, in the reader's language."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.findings = findings or []
+
+
+# Findings: the policy rules on a record built from a project or an agreement, plus the office's own.
+
+
+def _typed(raw: dict[str, Any]):
+    """A record as `check()` and `rank()` take it: the exchange reader types it where that exists."""
+    reader = getattr(exchange, "read_demand", None)
+    return reader(raw) if reader else raw
+
+
+def _raw(demand: Demand | None, unit_name: str, title: str) -> dict[str, Any]:
+    if demand is not None:
+        return exchange.DemandType().record_of(demand)
+    return {"external_id": "project", "title": title, "organizing_unit": unit_name, "special_project": None}
+
+
+def planned_record(values: dict[str, Any], demand: Demand | None, unit: OrganizingUnit):
+    """The demand's record with the project's own terms (days, headcount, cities, destinations,
+    institutions, fields, classification) in place of the demand's."""
+    raw = _raw(demand, unit.name, values["title"])
+    raw.update(
+        title=values["title"],
+        content=values.get("content", ""),
+        days=values["days"],
+        group_size=values["headcount"],
+        cities=values["cities"],
+        category=values["category"],
+        destinations=[country.code for country in values["destinations"]],
+        institutions=[institution.external_id for institution in values["institutions"]],
+        fields=[field.code for field in values["fields"]] or raw.get("fields", []),
+    )
+    classification = values["classification"]
+    if values["days"] >= 90:
+        raw["backbone_plan"] = classification == Classification.BACKBONE_PLAN
+    elif classification != Classification.SPECIAL_PROJECT:
+        raw["special_project"] = None
+    return _typed(raw)
+
+
+def entry_findings(values: dict[str, Any], demand: Demand | None, unit: OrganizingUnit) -> list[Finding]:
+    """The entry criteria (入库标准): the policy rules on the project's terms, the planned institutions'
+    largest group, and the office's own conditions."""
+    conditions = PlanningSettings.current()
+    findings = check(planned_record(values, demand, unit))
+    if demand is None:
+        # A project without a demand states its classification by its own choice, not the demand's keys.
+        findings = [f for f in findings if f.rule != "classification"]
+    if not conditions.require_expert_review:
+        findings = [f for f in findings if f.rule != "expert-review"]
+    findings += _institution_size(values["headcount"], values["institutions"])
+    if values["headcount"] > conditions.max_headcount:
+        findings.append(
+            _office_finding(
+                "entry-headcount",
+                "headcount",
+                f"项目人数{values['headcount']}人，超过归口管理部门规定的{conditions.max_headcount}人。",
+                f"The project has {values['headcount']} people; the office allows at most "
+                f"{conditions.max_headcount}.",
+            )
+        )
+    if values["days"] < conditions.min_days:
+        findings.append(
+            _office_finding(
+                "entry-days",
+                "days",
+                f"项目天数{values['days']}天，少于归口管理部门规定的{conditions.min_days}天。",
+                f"The project has {values['days']} days; the office asks for at least {conditions.min_days}.",
+            )
+        )
+    return findings
+
+
+def _institution_size(headcount: int, institutions) -> list[Finding]:
+    return [
+        _office_finding(
+            "institution-group-size",
+            "headcount",
+            f"团组{headcount}人，超过{institution.name_zh or institution.name_en}"
+            f"可接待的{institution.max_group_size}人。",
+            f"The group has {headcount} people; {institution.name_en} takes at most "
+            f"{institution.max_group_size}.",
+        )
+        for institution in institutions
+        if institution.max_group_size and headcount > institution.max_group_size
+    ]
+
+
+def _office_finding(rule: str, key: str, zh: str, en: str) -> Finding:
+    return Finding(rule, ERROR, zh, en, OFFICE_SOURCE, key)
+
+
+def project_values(project: Project) -> dict[str, Any]:
+    values = {name: getattr(project, name) for name in PROJECT_FIELDS}
+    values["demand"] = project.demand
+    values.update({name: list(getattr(project, name).all()) for name in PROJECT_LISTS})
+    return values
+
+
+def project_findings(project: Project) -> list[Finding]:
+    return entry_findings(project_values(project), project.demand, project.unit)
+
+
+def proposal_days(proposal: Proposal) -> int:
+    return (proposal.end_date - proposal.start_date).days + 1
+
+
+def proposal_cities(proposal: Proposal) -> int:
+    return max(1, len([name for name in CITY_SEPARATORS.split(proposal.cities) if name.strip()]))
+
+
+def demand_values(demand: Demand) -> dict[str, Any]:
+    """A project's terms as the demand gives them."""
+    if demand.backbone_plan:
+        classification = Classification.BACKBONE_PLAN
+    elif demand.special_project:
+        classification = Classification.SPECIAL_PROJECT
+    else:
+        classification = Classification.NONE
+    return {
+        "title": demand.title,
+        "plan_year": library_years()[0],
+        "headcount": demand.group_size,
+        "days": demand.days,
+        "cities": demand.cities,
+        "category": demand.category,
+        "content": demand.content,
+        "classification": classification,
+        "fields": list(demand.fields.all()),
+        "destinations": list(demand.destinations.all()),
+        "institutions": list(demand.institutions.all()),
+        "demand": demand,
+    }
+
+
+def agreement_values(inquiry: Inquiry, proposal: Proposal | None = None) -> dict[str, Any]:
+    """A project's terms as the agreement gives them: the demand, with the proposal's dates and cities and
+    the inquiry's institution."""
+    values = demand_values(inquiry.demand)
+    proposal = proposal or inquiry.proposals.order_by("-created_at", "-pk").first()
+    values["institutions"] = [inquiry.institution]
+    if proposal is not None:
+        values.update(days=proposal_days(proposal), cities=proposal_cities(proposal))
+        if proposal.start_date.year in library_years():
+            values["plan_year"] = proposal.start_date.year
+    return values
+
+
+def agreement_findings(inquiry: Inquiry, proposal: Proposal | None = None) -> list[Finding]:
+    """The rules on what the latest proposal would make of the demand: shown before the unit agrees."""
+    return entry_findings(agreement_values(inquiry, proposal), inquiry.demand, inquiry.demand.organizing_unit)
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [finding for finding in findings if finding.severity == ERROR]
+
+
+def shown(findings: list[Finding]) -> list[dict[str, str]]:
+    """Findings in the reader's language, for a template."""
+    return [
+        {
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": pick_language(f.message_zh, f.message_en),
+            "source": f.source,
+        }
+        for f in findings
+    ]
+
+
+# The library.
+
+
+def _refuse_errors(findings: list[Finding]) -> None:
+    if blocking := errors(findings):
+        raise PlanningRefused(
+            _("The project does not meet the entry criteria: %(count)d error(s). Change it and try again.")
+            % {"count": len(blocking)},
+            blocking,
+        )
+
+
+def _require_year(year: int, before: int | None = None) -> None:
+    if year != before and year not in library_years():
+        years = library_years()
+        raise PlanningRefused(
+            _("The library holds the next three plan years, %(first)d to %(last)d.")
+            % {"first": years[0], "last": years[-1]}
+        )
+
+
+def create_project(
+    unit: OrganizingUnit, *, by, values: dict[str, Any], inquiry: Inquiry | None = None
+) -> Project:
+    """Enter a project in the unit's library, from an agreement or typed directly."""
+    with transaction.atomic():
+        demand = inquiry.demand if inquiry is not None else values.get("demand")
+        if demand is not None and demand.organizing_unit_id != unit.pk:
+            raise PlanningRefused(_("Only a demand of your unit becomes its project."))
+        if inquiry is not None:
+            inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+            if inquiry.demand.organizing_unit_id != unit.pk or inquiry.status != InquiryStatus.AGREED:
+                raise PlanningRefused(_("Only an agreed inquiry of your unit becomes a project."))
+            if Project.objects.filter(inquiry=inquiry).exists():
+                raise PlanningRefused(_("This agreement is already a project in the library."))
+            _refuse_agreement(inquiry)
+        _require_year(values["plan_year"])
+        _refuse_errors(entry_findings(values, demand, unit))
+        project = Project.objects.create(
+            unit=unit,
+            demand=demand,
+            inquiry=inquiry,
+            created_by=by,
+            **{name: values[name] for name in PROJECT_FIELDS},
+        )
+        for name in PROJECT_LISTS:
+            getattr(project, name).set(values[name])
+    return project
+
+
+def _refuse_agreement(inquiry: Inquiry) -> None:
+    if blocking := errors(agreement_findings(inquiry)):
+        raise PlanningRefused(
+            _(
+                "The agreed proposal breaks the policy rules; it cannot become a project. Agree a changed "
+                "programme with the institution, or enter the project directly with terms that meet the "
+                "rules."
+            ),
+            blocking,
+        )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(sorted(str(item) for item in value))
+    return str(value)
+
+
+def update_project(project: Project, *, by, values: dict[str, Any]) -> Project:
+    """Change a project in the library, keeping what changed, by whom and when."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if under_review(project):
+            raise PlanningRefused(_("This project is in a plan under review; it can change once returned."))
+        _require_year(values["plan_year"], before=project.plan_year)
+        _refuse_errors(entry_findings(values, project.demand, project.unit))
+        before = project_values(project)
+        changed = {
+            name: [_text(before[name]), _text(values[name])]
+            for name in [*PROJECT_FIELDS, *PROJECT_LISTS]
+            if _text(before[name]) != _text(values.get(name, before[name]))
+        }
+        if not changed:
+            return project
+        for name in PROJECT_FIELDS:
+            setattr(project, name, values[name])
+        project.demand = values.get("demand", project.demand)
+        project.save()
+        for name in PROJECT_LISTS:
+            getattr(project, name).set(values[name])
+        ProjectChange.objects.create(project=project, by=by, changed=changed)
+    return project
+
+
+def under_review(project: Project) -> bool:
+    return project.plan_items.exclude(plan__stage=Stage.UNIT).exclude(status=ItemStatus.REJECTED).exists()
+
+
+# The annual plan.
+
+
+@dataclass
+class QuotaUsage:
+    quota: int | None
+    cap: int | None
+    used: int
+    outside: int
+
+    @property
+    def over(self) -> bool:
+        return self.cap is not None and self.used > self.cap
+
+
+def quota_usage(plan: AnnualPlan) -> QuotaUsage:
+    """What the plan's projects (not rejected) use of the unit's quota for the year."""
+    quota = Quota.objects.filter(unit=plan.unit, year=plan.year).first()
+    used = outside = 0
+    for item in plan.items.exclude(status=ItemStatus.REJECTED).select_related("project"):
+        if item.project.outside_quota:
+            outside += item.project.headcount
+        else:
+            used += item.project.headcount
+    return QuotaUsage(quota.headcount if quota else None, quota.cap if quota else None, used, outside)
+
+
+def open_plan(unit: OrganizingUnit, year: int) -> AnnualPlan:
+    """The unit's plan for a year the office opened (created when first asked for)."""
+    if not PlanYear.objects.filter(year=year).exists():
+        raise PlanningRefused(_("The office has not opened the plan year %(year)d.") % {"year": year})
+    return AnnualPlan.objects.get_or_create(unit=unit, year=year)[0]
+
+
+def select_projects(plan: AnnualPlan, projects: list[Project], *, by) -> AnnualPlan:
+    """Choose the plan's projects from the library's projects of that year (申报年度计划时从项目库中遴选)."""
+    with transaction.atomic():
+        plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+        _require_unit_stage(plan)
+        wrong = [p for p in projects if p.unit_id != plan.unit_id or p.plan_year != plan.year]
+        if wrong:
+            raise PlanningRefused(_("A plan holds only its unit's library projects of its year."))
+        chosen = {project.pk for project in projects}
+        plan.items.exclude(project__in=chosen).exclude(status=ItemStatus.REJECTED).delete()
+        for project in projects:
+            PlanItem.objects.get_or_create(plan=plan, project=project)
+    return plan
+
+
+def _require_unit_stage(plan: AnnualPlan) -> None:
+    if plan.stage != Stage.UNIT:
+        raise PlanningRefused(_("The plan is under review and cannot change now."))
+
+
+def submit_plan(plan: AnnualPlan, *, by, now: datetime.datetime | None = None) -> AnnualPlan:
+    """Send the plan up the chain: before the year's deadline, every project within the entry criteria,
+    the quota's cap kept."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+        _require_unit_stage(plan)
+        plan_year = PlanYear.objects.filter(year=plan.year).first()
+        if plan_year is None or timezone.localdate(now) > plan_year.deadline:
+            deadline = plan_year.deadline.isoformat() if plan_year else "—"
+            raise PlanningRefused(
+                _("The deadline for %(year)d plans was %(deadline)s; late submissions are not accepted.")
+                % {"year": plan.year, "deadline": deadline}
+            )
+        items = list(
+            plan.items.exclude(status=ItemStatus.REJECTED).select_related("project__unit", "project__demand")
+        )
+        if not items:
+            raise PlanningRefused(_("Choose at least one project from the library first."))
+        for item in items:
+            if blocking := errors(project_findings(item.project)):
+                raise PlanningRefused(
+                    _("“%(title)s” does not meet the entry criteria.") % {"title": item.project.title},
+                    blocking,
+                )
+        usage = quota_usage(plan)
+        if usage.over:
+            raise PlanningRefused(
+                _(
+                    "The plan uses %(used)d places of the quota; the quota is %(quota)d and the plan "
+                    "may apply for at most %(cap)d. Remove projects or people."
+                )
+                % {"used": usage.used, "quota": usage.quota, "cap": usage.cap}
+            )
+        plan.items.exclude(status=ItemStatus.REJECTED).update(status=ItemStatus.PENDING, rank=None)
+        plan.stage = Stage.DEPARTMENT if department_of(plan.unit) else Stage.OFFICE
+        plan.submitted_at = now
+        plan.save(update_fields=["stage", "submitted_at"])
+        PlanEvent.objects.create(plan=plan, level=Stage.UNIT, action=PlanEvent.Action.SUBMITTED, actor=by)
+        _tell_reviewers(plan)
+    return plan
+
+
+def reviewers(plan: AnnualPlan):
+    """The people who act at the plan's current level."""
+    users = get_user_model().objects.filter(is_active=True)
+    if plan.stage == Stage.DEPARTMENT:
+        department = department_of(plan.unit)
+        return department.members.filter(is_active=True) if department else users.none()
+    if plan.stage == Stage.OFFICE:
+        return users.filter(groups__name=OFFICE_REVIEWERS)
+    if plan.stage == Stage.FOREIGN_AFFAIRS:
+        return users.filter(groups__name=FOREIGN_AFFAIRS)
+    return users.none()
+
+
+def acts_at(user, plan: AnnualPlan) -> bool:
+    """Whether this person reviews the plan at the level it is now."""
+    if plan.stage == Stage.DEPARTMENT:
+        department = department_of(plan.unit)
+        return department is not None and department.members.filter(pk=user.pk).exists()
+    if plan.stage == Stage.OFFICE:
+        return is_office(user)
+    if plan.stage == Stage.FOREIGN_AFFAIRS:
+        return is_foreign_affairs(user)
+    return False
+
+
+@dataclass
+class Decision:
+    decision: str
+    opinion: str
+    rank: int
+
+
+def review_plan(plan: AnnualPlan, decisions: dict[int, Decision], *, by) -> AnnualPlan:
+    """One level's review: a decision, opinion and importance rank for each waiting project. Any project
+    returned sends the plan back to the unit; otherwise the approved go up to the next level, or the plan
+    is filed after the foreign-affairs office."""
+    with transaction.atomic():
+        plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+        level = plan.stage
+        if level not in REVIEW_LEVELS or not acts_at(by, plan):
+            raise PlanningRefused(_("This plan is not at your level of review."))
+        items = {
+            item.pk: item for item in plan.items.filter(status=ItemStatus.PENDING).select_related("project")
+        }
+        if set(decisions) != set(items):
+            raise PlanningRefused(_("Decide on every project of the plan."))
+        ranks = sorted(d.rank for d in decisions.values())
+        if ranks != list(range(1, len(items) + 1)):
+            raise PlanningRefused(
+                _("Rank the projects 1 to %(count)d, each number once.") % {"count": len(items)}
+            )
+        for pk, decision in decisions.items():
+            if decision.decision != ItemStatus.APPROVED and not decision.opinion.strip():
+                raise PlanningRefused(
+                    _("Give the reason for returning or rejecting “%(title)s”.")
+                    % {"title": items[pk].project.title}
+                )
+        for pk, decision in decisions.items():
+            item = items[pk]
+            item.status, item.rank = decision.decision, decision.rank
+            item.save(update_fields=["status", "rank"])
+            PlanEvent.objects.create(
+                plan=plan, project=item.project, level=level, action=PlanEvent.Action.REVIEWED,
+                decision=decision.decision, opinion=decision.opinion, rank=decision.rank, actor=by,
+            )  # fmt: skip
+        if any(d.decision == ItemStatus.RETURNED for d in decisions.values()):
+            plan.stage, action = Stage.UNIT, PlanEvent.Action.RETURNED
+        elif level == Stage.FOREIGN_AFFAIRS:
+            plan.stage, action = Stage.APPROVED, PlanEvent.Action.APPROVED
+        else:
+            plan.stage = REVIEW_LEVELS[REVIEW_LEVELS.index(level) + 1]
+            action = PlanEvent.Action.FORWARDED
+            plan.items.filter(status=ItemStatus.APPROVED).update(status=ItemStatus.PENDING)
+        plan.save(update_fields=["stage"])
+        PlanEvent.objects.create(plan=plan, level=level, action=action, actor=by)
+        if plan.stage in REVIEW_LEVELS:
+            _tell_reviewers(plan)
+        else:
+            _tell_unit(plan, action)
+    return plan
+
+
+def approved_projects() -> Q:
+    """Projects approved in a filed plan, as a filter on Project."""
+    return Q(plan_items__plan__stage=Stage.APPROVED, plan_items__status=ItemStatus.APPROVED)
+
+
+def plan_url(plan: AnnualPlan) -> str:
+    return reverse("matching:plan-detail", args=[plan.pk])
+
+
+def _tell_reviewers(plan: AnnualPlan) -> None:
+    for user in reviewers(plan).distinct():
+        notify(
+            user,
+            text_zh=f"{plan.unit.name}的{plan.year}年度出国培训计划待您审核",
+            text_en=f"The {plan.year} annual plan of {plan.unit.name} waits for your review",
+            url=plan_url(plan),
+        )
+
+
+def _tell_unit(plan: AnnualPlan, action: str) -> None:
+    if action == PlanEvent.Action.RETURNED:
+        zh, en = f"{plan.year}年度计划被退回修改", f"Your {plan.year} annual plan was returned for revision"
+    else:
+        zh, en = f"{plan.year}年度计划已批准备案", f"Your {plan.year} annual plan was approved and filed"
+    for membership in plan.unit.members.filter(confirmed_at__isnull=False).select_related("user"):
+        notify(membership.user, text_zh=zh, text_en=en, url=plan_url(plan))
+
+
+# After training.
+
+
+def is_approved(project: Project) -> bool:
+    return Project.objects.filter(approved_projects(), pk=project.pk).exists()
+
+
+def file_summary(project: Project, *, by, returned_on: datetime.date, summary: str) -> Project:
+    """The unit's project summary (项目总结) after the group returned."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if not is_approved(project):
+            raise PlanningRefused(_("Only an approved project files a summary."))
+        if project.closed_at:
+            raise PlanningRefused(_("The project is closed."))
+        if returned_on > timezone.localdate():
+            raise PlanningRefused(_("The return date cannot be in the future."))
+        project.returned_on, project.summary = returned_on, summary
+        project.summary_filed_at = project.summary_filed_at or timezone.now()
+        project.save(update_fields=["returned_on", "summary", "summary_filed_at"])
+    return project
+
+
+def settle_and_close(project: Project, *, by) -> Project:
+    """Funds settled (经费核销) and the project closed (结项), once its summary is filed."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if not project.summary_filed_at:
+            raise PlanningRefused(_("File the project summary before closing the project."))
+        if project.closed_at:
+            raise PlanningRefused(_("The project is closed."))
+        project.funds_settled_at = project.closed_at = timezone.now()
+        project.save(update_fields=["funds_settled_at", "closed_at"])
+    return project
+
+
+def overdue_summaries(today: datetime.date | None = None):
+    """Approved projects whose group returned longer ago than the office's summary period, no summary yet."""
+    days = PlanningSettings.current().summary_days
+    limit = (today or timezone.localdate()) - datetime.timedelta(days=days)
+    return (
+        Project.objects.filter(approved_projects(), returned_on__lt=limit, summary_filed_at__isnull=True)
+        .select_related("unit")
+        .distinct()
+        .order_by("returned_on", "pk")
+    )
+
+
+def summary_on_time(project: Project, within_days: int) -> bool | None:
+    """Whether the summary came within the period; None while the group has not returned."""
+    if project.returned_on is None:
+        return None
+    due = project.returned_on + datetime.timedelta(days=within_days)
+    if project.summary_filed_at is None:
+        return None if timezone.localdate() <= due else False
+    return timezone.localdate(project.summary_filed_at) <= due
+
+
+ZERO = Decimal("0")

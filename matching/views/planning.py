@@ -1,0 +1,458 @@
+"""Pages of planning: the unit's project library, a project (from an agreement or typed), the annual plan
+with its review at each level, the summary and closure after training, and the office's planning page
+(plan years, quotas, entry conditions and weights, overdue summaries) with its annual report."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from catalog.numbers import positive_int
+from catalog.roles import is_office, office_required
+from catalog.spreadsheets import cells
+from matching.models import (
+    AnnualPlan,
+    Demand,
+    DemandStatus,
+    Inquiry,
+    ItemStatus,
+    PlanEvent,
+    PlanningSettings,
+    PlanYear,
+    Project,
+    Quota,
+    Stage,
+    member_unit,
+)
+from matching.models.planning import is_foreign_affairs, library_years
+from matching.planning_forms import (
+    PlanningSettingsForm,
+    PlanProjectsForm,
+    PlanYearForm,
+    ProjectForm,
+    QuotaForm,
+    ReviewForm,
+    SummaryForm,
+)
+from matching.services import planning as services
+from matching.services.planning import Decision, PlanningRefused
+from matching.views.statistics import XLSX, xlsx_response
+
+PER_PAGE = 20
+
+
+def has_planning_role(user) -> bool:
+    """Whoever takes part in planning: unit members, supervising departments, the two offices."""
+    return bool(
+        member_unit(user)
+        or is_office(user)
+        or is_foreign_affairs(user)
+        or user.supervising_departments.exists()
+    )
+
+
+def _planner(request: HttpRequest) -> None:
+    if not has_planning_role(request.user):
+        raise PermissionDenied
+
+
+def _unit(request: HttpRequest):
+    unit = member_unit(request.user)
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
+# The library.
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    _planner(request)
+    projects = (
+        Project.objects.visible_to(request.user).select_related("unit").order_by("-plan_year", "title", "pk")
+    )
+    year = positive_int(request.GET.get("year"), 2100)
+    if year:
+        projects = projects.filter(plan_year=year)
+    page = Paginator(projects, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "projects": page.object_list, "year": year,
+               "unit": member_unit(request.user),
+               "years": library_years()}  # fmt: skip
+    return render(request, "matching/planning/project_list.html", context)
+
+
+def _project_form_page(request, form, *, inquiry=None, project=None, findings=None, error=None, status=200):
+    context = {"form": form, "inquiry": inquiry, "project": project, "error": error,
+               "findings": services.shown(findings or [])}  # fmt: skip
+    return render(request, "matching/planning/project_form.html", context, status=status)
+
+
+def _save_project(request, form, *, inquiry=None, project=None) -> HttpResponse:
+    try:
+        if project is None:
+            project = services.create_project(
+                _unit(request), by=request.user, values=form.values(), inquiry=inquiry
+            )
+            messages.success(request, _("The project is in the library."))
+        else:
+            services.update_project(project, by=request.user, values=form.values())
+            messages.success(request, _("The project was saved."))
+    except PlanningRefused as refused:
+        return _project_form_page(request, form, inquiry=inquiry, project=project, findings=refused.findings,
+                                  error=refused.message, status=409)  # fmt: skip
+    return redirect("matching:project-detail", pk=project.pk)
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    """A project typed directly, or from one of the unit's demands (`?demand=`) with its terms filled in."""
+    demands = Demand.objects.editable_by(request.user).exclude(status=DemandStatus.WITHDRAWN)
+    _unit(request)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, demands=demands)
+        if form.is_valid():
+            return _save_project(request, form)
+        return _project_form_page(request, form, status=400)
+    demand = demands.filter(external_id=request.GET.get("demand", "")[:100]).first()
+    initial = services.demand_values(demand) if demand else {}
+    return _project_form_page(request, ProjectForm(initial=initial, demands=demands))
+
+
+@login_required
+def project_from_inquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project an agreement becomes, its terms filled in from the demand and the agreed proposal."""
+    unit = _unit(request)
+    inquiry = get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk, demand__organizing_unit=unit)
+    existing = Project.objects.filter(inquiry=inquiry).first()
+    if existing is not None:
+        return redirect("matching:project-detail", pk=existing.pk)
+    blocking = services.errors(services.agreement_findings(inquiry))
+    if request.method == "POST":
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            return _save_project(request, form, inquiry=inquiry)
+        return _project_form_page(request, form, inquiry=inquiry, findings=blocking, status=400)
+    initial = services.agreement_values(inquiry)
+    return _project_form_page(request, ProjectForm(initial=initial), inquiry=inquiry, findings=blocking)
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("unit", "demand", "inquiry"), pk=pk
+    )
+    own = member_unit(request.user) == project.unit
+    settings = PlanningSettings.current()
+    context = {
+        "project": project,
+        "own": own,
+        "findings": services.shown(services.project_findings(project)),
+        "changes": project.changes.select_related("by")[:50],
+        "opinions": PlanEvent.objects.filter(project=project).select_related("actor", "plan"),
+        "approved": services.is_approved(project),
+        "summary_due": project.summary_due(settings.summary_days),
+        "summary_form": SummaryForm(initial=_summary_initial(project)),
+        "under_review": services.under_review(project),
+    }
+    if is_office(request.user):
+        context["score"] = services_score(project)
+    return render(request, "matching/planning/project_detail.html", context)
+
+
+def services_score(project: Project, with_match: bool = True):
+    from matching.review_score import review_score
+
+    return review_score(project, with_match=with_match)
+
+
+def _summary_initial(project: Project) -> dict:
+    group = getattr(project.inquiry, "training_group", None) if project.inquiry_id else None
+    return {
+        "returned_on": project.returned_on or (group.end_date if group else None),
+        "summary": project.summary,
+    }
+
+
+def _own_project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(Project.objects.editable_by(request.user), pk=pk)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _own_project(request, pk)
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    if request.method == "POST":
+        if form.is_valid():
+            return _save_project(request, form, project=project)
+        return _project_form_page(request, form, project=project, status=400)
+    return _project_form_page(request, form, project=project)
+
+
+@login_required
+@require_POST
+def project_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _own_project(request, pk)
+    form = SummaryForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise PlanningRefused(_("Please correct the marked fields."))
+        services.file_summary(project, by=request.user, **form.cleaned_data)
+    except PlanningRefused as refused:
+        messages.error(request, refused.message)
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect("matching:project-detail", pk=project.pk)
+    messages.success(request, _("The summary was filed."))
+    return redirect("matching:project-detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_close(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _own_project(request, pk)
+    try:
+        services.settle_and_close(project, by=request.user)
+    except PlanningRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Funds are settled and the project is closed."))
+    return redirect("matching:project-detail", pk=project.pk)
+
+
+# The annual plan.
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _planner(request)
+    plans = AnnualPlan.objects.visible_to(request.user).order_by("-year", "unit__name")
+    stage = request.GET.get("stage")
+    if stage in Stage.values:
+        plans = plans.filter(stage=stage)
+    page = Paginator(plans, PER_PAGE).get_page(request.GET.get("page"))
+    unit = member_unit(request.user)
+    context = {"page_obj": page, "plans": page.object_list, "unit": unit, "stages": Stage.choices,
+               "stage": stage, "open_years": PlanYear.objects.all() if unit else []}  # fmt: skip
+    return render(request, "matching/planning/plan_list.html", context)
+
+
+@login_required
+@require_POST
+def plan_open(request: HttpRequest) -> HttpResponse:
+    unit = _unit(request)
+    year = positive_int(request.POST.get("year"), 2100)
+    try:
+        if year is None:
+            raise PlanningRefused(_("Choose a plan year."))
+        plan = services.open_plan(unit, year)
+    except PlanningRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("matching:plan-list")
+    return redirect("matching:plan-detail", pk=plan.pk)
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> AnnualPlan:
+    return get_object_or_404(AnnualPlan.objects.visible_to(request.user), pk=pk)
+
+
+def _library(plan: AnnualPlan):
+    return Project.objects.filter(unit=plan.unit, plan_year=plan.year)
+
+
+def _review_forms(plan: AnnualPlan, items, data=None) -> list[tuple]:
+    return [
+        (item, ReviewForm(data, prefix=f"item-{item.pk}", initial={"rank": n}))
+        for n, item in enumerate(items, 1)
+    ]
+
+
+def _plan_page(request, plan: AnnualPlan, *, review_forms=None, error=None, findings=None, status=200):
+    items = list(plan.items.select_related("project__unit", "project__demand"))
+    office = is_office(request.user)
+    scores = {}
+    if office:
+        # The match line ranks the whole catalogue for each project; the list shows the other four lines and
+        # the project's page the full score.
+        scores = {item.pk: services_score(item.project, with_match=False) for item in items}
+        for item in items:
+            item.score = scores[item.pk]
+        if request.GET.get("sort") == "score":
+            items.sort(key=lambda item: -item.score.total)
+        floor = positive_int(request.GET.get("min_score"), 100)
+        if floor:
+            items = [item for item in items if item.score.total >= floor]
+    own = member_unit(request.user) == plan.unit
+    acts = services.acts_at(request.user, plan)
+    pending = [item for item in items if item.status == ItemStatus.PENDING]
+    context = {
+        "plan": plan,
+        "items": items,
+        "own": own,
+        "acts": acts,
+        "office": office,
+        "usage": services.quota_usage(plan),
+        "events": plan.events.select_related("actor", "project"),
+        "deadline": PlanYear.objects.filter(year=plan.year).first(),
+        "error": error,
+        "findings": services.shown(findings or []),
+        "select_form": PlanProjectsForm(
+            library=_library(plan),
+            initial={"projects": [i.project_id for i in items if i.status != ItemStatus.REJECTED]},
+        )
+        if own
+        else None,
+        "review_forms": review_forms or (_review_forms(plan, pending) if acts else []),
+        "sort": request.GET.get("sort", ""),
+        "min_score": request.GET.get("min_score", ""),
+    }
+    return render(request, "matching/planning/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, _visible_plan(request, pk))
+
+
+def _own_plan(request: HttpRequest, pk: int) -> AnnualPlan:
+    return get_object_or_404(AnnualPlan, pk=pk, unit=_unit(request))
+
+
+@login_required
+@require_POST
+def plan_projects(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _own_plan(request, pk)
+    form = PlanProjectsForm(request.POST, library=_library(plan))
+    if not form.is_valid():
+        return _plan_page(request, plan, error=_("Choose projects of the library."), status=400)
+    try:
+        services.select_projects(plan, list(form.cleaned_data["projects"]), by=request.user)
+    except PlanningRefused as refused:
+        return _plan_page(request, plan, error=refused.message, status=409)
+    messages.success(request, _("The plan's projects were saved."))
+    return redirect("matching:plan-detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _own_plan(request, pk)
+    try:
+        services.submit_plan(plan, by=request.user)
+    except PlanningRefused as refused:
+        return _plan_page(request, plan, error=refused.message, findings=refused.findings, status=409)
+    messages.success(request, _("The plan was submitted for review."))
+    return redirect("matching:plan-detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    if not services.acts_at(request.user, plan):
+        raise PermissionDenied
+    pending = list(plan.items.filter(status=ItemStatus.PENDING).select_related("project"))
+    forms = _review_forms(plan, pending, request.POST)
+    if not all(form.is_valid() for _item, form in forms):
+        return _plan_page(
+            request, plan, review_forms=forms, error=_("Please correct the marked fields."), status=400
+        )
+    decisions = {item.pk: Decision(**form.cleaned_data) for item, form in forms}
+    try:
+        services.review_plan(plan, decisions, by=request.user)
+    except PlanningRefused as refused:
+        return _plan_page(request, plan, review_forms=forms, error=refused.message, status=409)
+    messages.success(request, _("Your review was recorded."))
+    return redirect("matching:plan-list")
+
+
+# The office.
+
+
+@office_required
+def office_planning(request: HttpRequest) -> HttpResponse:
+    """Plan years and deadlines, quotas, entry conditions and weights, overdue summaries."""
+    settings = PlanningSettings.current()
+    which = request.POST.get("form") if request.method == "POST" else None
+    settings_form = PlanningSettingsForm(request.POST if which == "settings" else None, instance=settings)
+    year_form = PlanYearForm(request.POST if which == "year" else None, prefix="year")
+    quota_form = QuotaForm(request.POST if which == "quota" else None, prefix="quota")
+    if which == "settings" and settings_form.is_valid():
+        settings_form.save()
+        messages.success(request, _("The settings were saved."))
+        return redirect("matching:office-planning")
+    if which == "year" and year_form.is_valid():
+        data = year_form.cleaned_data
+        PlanYear.objects.update_or_create(year=data["year"], defaults={"deadline": data["deadline"]})
+        messages.success(request, _("The plan year was saved."))
+        return redirect("matching:office-planning")
+    if which == "quota" and quota_form.is_valid():
+        data = quota_form.cleaned_data
+        Quota.objects.update_or_create(
+            year=data["year"], unit=data["unit"],
+            defaults={"headcount": data["headcount"], "local_or_enterprise": data["local_or_enterprise"]},
+        )  # fmt: skip
+        messages.success(request, _("The quota was saved."))
+        return redirect("matching:office-planning")
+    quotas = Paginator(Quota.objects.select_related("unit"), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "settings_form": settings_form,
+        "year_form": year_form,
+        "quota_form": quota_form,
+        "years": PlanYear.objects.all(),
+        "page_obj": quotas,
+        "quotas": quotas.object_list,
+        "overdue": services.overdue_summaries()[:100],
+        "summary_days": settings.summary_days,
+    }
+    return render(request, "matching/planning/office.html", context, status=400 if which else 200)
+
+
+@login_required
+def plan_summary_table(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's application summary table (申请汇总表) as an Excel workbook."""
+    from matching.planning_report import summary_table
+
+    return xlsx_response(summary_table(_visible_plan(request, pk)))
+
+
+@office_required
+def planning_report(request: HttpRequest) -> HttpResponse:
+    """The annual statistical report of a plan year, as a page and as an Excel workbook."""
+    from matching.planning_report import report_tables
+
+    this_year = timezone.localdate().year
+    year = positive_int(request.GET.get("year"), 2100) or this_year
+    tables = report_tables(year)
+    if request.GET.get("format") == "xlsx":
+        return workbook_response(tables, f"annual-report-{year}")
+    years = sorted({*PlanYear.objects.values_list("year", flat=True), this_year, year}, reverse=True)
+    return render(request, "matching/planning/report.html", {"year": year, "years": years, "tables": tables})
+
+
+def workbook_response(tables, name: str) -> HttpResponse:
+    """Several tables as the sheets of one workbook, their text cells never formulas."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", str(table.title))[:31])
+        sheet.append(cells(table.headers))
+        for row in table.rows:
+            sheet.append(cells(row))
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
