@@ -13,3 +13,5 @@ class CatalogConfig(AppConfig):
 
         # Before any URLconf is read: every app's patterns take ids as `<id:pk>`.
         register_converter(IdConverter, "id")
+
+        from catalog import signals  # noqa: F401  (connects the receivers)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from catalog.models import StaffInvitation
 from catalog.roles import is_office
-from catalog.views_staff import PENDING_INVITATION
+from catalog.views.staff import PENDING_INVITATION
 
 
 def pending_invitation_url(request) -> str | None:

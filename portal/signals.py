@@ -1,18 +1,13 @@
 """Side effects of account events: colleagues hear of a person waiting to join their unit once that person's
-email is verified; setting up an authenticator counts as passing it in this session; institution staff made
-anywhere (services, the Django admin, fixtures) get the Wagtail permissions of their institution, and lose
-them when they leave."""
+email is verified; setting up an authenticator counts as passing it in this session."""
 
 from __future__ import annotations
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import email_confirmed
 from allauth.mfa.signals import authenticator_added
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.models import InstitutionStaff
-from catalog.services import grant_page_permissions, revoke_page_permissions
 from matching.models import UnitMembership
 from portal.services import ask_for_confirmation
 
@@ -22,17 +17,6 @@ def ask_colleagues_once_verified(sender, request, email_address, **kwargs) -> No
     membership = UnitMembership.objects.filter(user=email_address.user, confirmed_at__isnull=True).first()
     if membership is not None:
         ask_for_confirmation(membership)
-
-
-@receiver(post_save, sender=InstitutionStaff)
-def staff_joined(sender, instance: InstitutionStaff, created: bool, raw: bool = False, **kwargs) -> None:
-    if created and not raw:
-        grant_page_permissions(instance.user, instance.institution)
-
-
-@receiver(post_delete, sender=InstitutionStaff)
-def staff_left(sender, instance: InstitutionStaff, **kwargs) -> None:
-    revoke_page_permissions(instance.user, instance.institution)
 
 
 @receiver(authenticator_added)

@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("portal.account_urls")),
+    path("", include("catalog.urls")),
     path("", include("matching.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

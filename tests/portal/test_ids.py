@@ -8,7 +8,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import translation
 
 from catalog.numbers import object_id, positive_int
-from catalog.views_staff import StaffInvitationForm
+from catalog.views.staff import StaffInvitationForm
 
 OURS = ("catalog.", "matching.", "portal.", "search.")
 TOO_LONG = "1" * 30

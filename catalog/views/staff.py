@@ -78,7 +78,7 @@ def institution_staff(request: HttpRequest) -> HttpResponse:
         context["invitations"] = institution.staff_invitations.open().order_by("-created_at")
     if office:
         context["institutions"] = Institution.objects.order_by("title").only("title", "external_id")
-    return render(request, "portal/institution_staff.html", context)
+    return render(request, "catalog/institution_staff.html", context)
 
 
 @require_POST
@@ -122,19 +122,19 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(StaffInvitation.objects.select_related("institution"), token=token)
     context = {"invitation": invitation, "institution": invitation.institution}
     if invitation.accepted_at is not None:
-        return render(request, "portal/staff_invitation.html", {**context, "state": "used"})
+        return render(request, "catalog/staff_invitation.html", {**context, "state": "used"})
     if invitation.cancelled_at is not None:
-        return render(request, "portal/staff_invitation.html", {**context, "state": "cancelled"}, status=410)
+        return render(request, "catalog/staff_invitation.html", {**context, "state": "cancelled"}, status=410)
     if not request.user.is_authenticated:
         request.session[PENDING_INVITATION] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
-        return render(request, "portal/staff_invitation.html", {**context, "state": "anonymous"})
+        return render(request, "catalog/staff_invitation.html", {**context, "state": "anonymous"})
     owns_address = EmailAddress.objects.filter(
         user=request.user, email__iexact=invitation.email, verified=True
     ).exists()
     if not owns_address:
         return render(
-            request, "portal/staff_invitation.html", {**context, "state": "other-account"}, status=403
+            request, "catalog/staff_invitation.html", {**context, "state": "other-account"}, status=403
         )
     if request.method == "POST":
         try:
@@ -149,4 +149,4 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             % {"institution": invitation.institution.name},
         )
         return redirect("dashboard")
-    return render(request, "portal/staff_invitation.html", {**context, "state": "accept"})
+    return render(request, "catalog/staff_invitation.html", {**context, "state": "accept"})

@@ -1,0 +1,1 @@
+"""Views of the catalogue room on the site, by sub-domain: institution staff and their invitations."""
