@@ -239,9 +239,11 @@ EN_CONTENT = (
 CATEGORIES = ["professional", "professional", "management", "general"]
 
 
-def demands(vocabulary: Vocabulary, count: int = DEMANDS) -> list[dict]:
+def demands(vocabulary: Vocabulary, count: int = DEMANDS) -> list:
     """`count` varied demands: alternately Chinese and English; every third states its fields (the others
     leave them to detection); some name two fields, some destinations, some allow no other country."""
+    from search.demand import DemandRecord
+
     rng = random.Random(7)
     countries = [c["code"] for c in vocabulary.countries]
     result = []
@@ -263,17 +265,16 @@ def demands(vocabulary: Vocabulary, count: int = DEMANDS) -> list[dict]:
             content = EN_CONTENT.format(name_l=name.lower(), t1=t1, t2=t2, t3=t3)
         destinations = rng.sample(countries, rng.choice([1, 2])) if n % 4 in (1, 2) else []
         result.append(
-            {
-                "type": "demand",
-                "external_id": f"dm-bench-{n:03d}",
-                "title": title,
-                "topic": topic,
-                "content": content,
-                "fields": codes if n % 3 == 0 else [],
-                "destinations": destinations,
-                "destinations_only": bool(destinations) and n % 8 == 2,
-                "category": CATEGORIES[n % len(CATEGORIES)],
-            }
+            DemandRecord(
+                external_id=f"dm-bench-{n:03d}",
+                title=title,
+                topic=topic,
+                content=content,
+                fields=codes if n % 3 == 0 else [],
+                destinations=destinations,
+                destinations_only=bool(destinations) and n % 8 == 2,
+                category=CATEGORIES[n % len(CATEGORIES)],
+            )
         )
     return result
 
@@ -329,7 +330,7 @@ def hotspots(profiler: cProfile.Profile, limit: int = 15) -> str:
     return out.getvalue()
 
 
-def latencies(demand_list: list[dict], calls: int, engine: str, phases: Phases) -> dict:
+def latencies(demand_list: list, calls: int, engine: str, phases: Phases) -> dict:
     from search.ranking import rank
 
     # Warm-up: every demand once (loads the index, the caches, jieba's dictionary).

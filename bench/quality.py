@@ -48,7 +48,7 @@ def summary(timings: list[float]) -> dict:
     return {"p50": statistics.median(timings), "p95": cuts[94], "max": max(timings), "n": len(timings)}
 
 
-def training_groups(count: int, demand_records: list[dict], rng: random.Random) -> list:
+def training_groups(count: int, demand_records: list, rng: random.Random) -> list:
     """One unit's agreed inquiries, each with a group that came home last week, to institutions that rank
     for the inquiry's demand (so that the evaluation can move a ranking someone looks at)."""
     from django.contrib.auth import get_user_model
@@ -71,16 +71,16 @@ def training_groups(count: int, demand_records: list[dict], rng: random.Random) 
         demand = Demand.objects.create(
             external_id=f"bench-demand-{n:04d}",
             organizing_unit=unit,
-            title=record.get("title") or record["external_id"],
-            topic=record.get("topic", ""),
-            content=record.get("content", ""),
+            title=record.title or record.external_id,
+            topic=record.topic,
+            content=record.content,
             days=14,
             group_size=20,
             category="professional",
             status=DemandStatus.PUBLISHED,
             published_at=timezone.now(),
         )
-        demand.fields.set([fields[code] for code in record.get("fields", []) if code in fields])
+        demand.fields.set([fields[code] for code in record.fields if code in fields])
         inquiry = Inquiry.objects.create(
             demand=demand, institution=institutions[chosen], status=InquiryStatus.AGREED, opened_by=leader
         )

@@ -1,12 +1,16 @@
-"""The demand record type of the exchange format, registered with the catalogue's reader and writer."""
+"""The demand record type of the exchange format, registered with the catalogue's reader and writer, and
+`read_demand`, which reads one demand record as the typed `DemandRecord` the rules and the ranking take."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from catalog.exchange import ImportContext, RecordType, UpdatePair, register
+from catalog.exchange import ImportContext, Invalid, RecordType, UpdatePair, register
 from catalog.exchange.keys import Bool, Choice, Code, Int, Number, Obj, RefList, Text
 from matching.models import Demand, DemandCategory, OrganizerLevel, OrganizingUnit, unit_key
+from matching.models.demands import SpecialProjectKind
+from search.demand import DemandRecord
 
 _UNITS = "organizing_units"
 
@@ -46,7 +50,7 @@ class DemandType(RecordType):
         Obj(
             "special_project",
             [
-                Choice("kind", ["major_project", "key_rd", "base_talent"]),
+                Choice("kind", SpecialProjectKind.values),
                 Text("name", max_length=255),
                 Int("year", minimum=1900, maximum=2100),
             ],
@@ -110,3 +114,23 @@ class DemandType(RecordType):
 
 
 register(DemandType())
+
+
+def read_demand(raw: Mapping[str, Any]) -> DemandRecord:
+    """A demand record as given (a line of a file, a stored demand's canonical record), typed. Each key is
+    checked by its key above; a wrong value is not raised but kept in `problems`, for the rules to report
+    beside the other findings, and the key left out. Keys not of the format are ignored."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for key in DemandType.keys:
+        if key.name not in raw:
+            continue
+        try:
+            value = key.clean_present(raw[key.name])
+        except Invalid as error:
+            problems[key.name] = error.message
+        else:
+            # A list of references keeps the order given, not the canonical (sorted) one: the ranking breaks
+            # ties between equally strong fields in that order.
+            values[key.name] = raw[key.name] if isinstance(key, RefList) and value else value
+    return DemandRecord(**values, problems=problems)

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Country, Field, Institution, InstitutionStatus, Region
 from catalog.text import pick_language
 from matching.models import Demand, DemandCategory, ExpertReview, OrganizerLevel, OrganizingUnit
+from matching.models.demands import SpecialProjectKind
 from matching.rules import ERROR, RULES, WARNING, Finding, check
+from search.demand import MISSING, DemandRecord
 from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH
 
 
@@ -60,27 +62,21 @@ class FindInstitutionsForm(forms.Form):
             self.add_error("destinations", _("Choose the destinations the training must go to."))
         return cleaned
 
-    def as_demand(self) -> dict:
-        """The search as a demand record of the exchange format."""
+    def record(self) -> DemandRecord:
+        """The search as the demand record `rank()` takes."""
         data = self.cleaned_data
-        return {
-            "type": "demand",
-            "title": data["text"].strip(),
-            "fields": [field.code for field in data["fields"]],
-            "destinations": [country.code for country in data["destinations"]],
-            "destinations_only": data["destinations_only"],
-            "days": data["days"],
-            "category": data["category"] or "professional",
-        }
+        return DemandRecord(
+            title=data["text"].strip(),
+            fields=[field.code for field in data["fields"]],
+            destinations=[country.code for country in data["destinations"]],
+            destinations_only=data["destinations_only"],
+            days=data["days"],
+            category=data["category"] or DemandCategory.PROFESSIONAL,
+        )
 
 
 # The demand form.
 
-SPECIAL_PROJECT_KINDS = [
-    ("major_project", _("National major S&T project")),
-    ("key_rd", _("National key R&D programme")),
-    ("base_talent", _("Base or talent special project")),
-]
 NOT_STATED, NONE_OF_THESE = "", "none"
 # The question each warning rule's justification answers; a rule added later gets the generic label.
 JUSTIFICATION_LABELS = {
@@ -142,7 +138,7 @@ class DemandForm(forms.ModelForm):
         choices=[
             (NOT_STATED, _("Not stated yet")),
             (NONE_OF_THESE, _("None of these")),
-            *SPECIAL_PROJECT_KINDS,
+            *SpecialProjectKind.choices,
         ],
         help_text=_("Short-term demands (under 90 days) must state whether they support one of these."),
     )
@@ -386,46 +382,34 @@ class DemandForm(forms.ModelForm):
         }
         return {code: text for code, text in texts.items() if text}
 
-    def record(self) -> dict:
-        """What was typed, as a demand record of the exchange format: what `check()` judges. Only the
-        parts that passed validation are in it; a key left out is one the rules report as missing."""
+    def record(self) -> DemandRecord:
+        """What was typed, as the demand record `check()` judges. Only the parts that passed validation are in
+        it; a key left out is one the rules report as missing."""
         data = getattr(self, "cleaned_data", {})
-        record: dict = {
-            "type": "demand",
-            "external_id": self.instance.external_id or "new",
-            "organizing_unit": self.unit.name,
-        }
-        for name in (
-            "title",
-            "topic",
-            "content",
-            "category",
-            "days",
-            "cities",
-            "group_size",
-            "participants_max_age",
-            "participants_min_years_to_retirement",
-            "organizer_level",
-        ):
-            if data.get(name) not in (None, ""):
-                record[name] = data[name]
-        for name in (
-            "fields",
-            "destinations",
-            "institutions",
-            "destinations_only",
-            "double_cross",
-            "backbone_plan",
-        ):
-            if name in data:
-                record[name] = data[name]
-        if "special_project_kind" in data:
-            stated, project = self._special_project(data)
-            if stated:
-                record["special_project"] = project
-        record["foreign_funding"] = self._foreign_funding(data)
-        record["expert_review"] = self.instance.expert_review
-        return record  # fmt: skip
+        stated, project = self._special_project(data) if "special_project_kind" in data else (False, None)
+        return DemandRecord(
+            external_id=self.instance.external_id or "new",
+            organizing_unit=self.unit.name,
+            title=data.get("title", ""),
+            topic=data.get("topic", ""),
+            content=data.get("content", ""),
+            fields=data.get("fields", ()),
+            destinations=data.get("destinations", ()),
+            destinations_only=data.get("destinations_only", False),
+            days=data.get("days"),
+            group_size=data.get("group_size"),
+            cities=data.get("cities"),
+            category=data.get("category") or None,
+            participants_max_age=data.get("participants_max_age"),
+            participants_min_years_to_retirement=data.get("participants_min_years_to_retirement"),
+            special_project=project if stated else MISSING,
+            backbone_plan=data.get("backbone_plan"),
+            expert_review=self.instance.expert_review,
+            foreign_funding=self._foreign_funding(data),
+            double_cross=data.get("double_cross", False),
+            organizer_level=data.get("organizer_level") or None,
+            institutions=data.get("institutions", ()),
+        )
 
     def findings(self) -> list[Finding]:
         """The rules' findings on what was typed, leaving out keys whose input is invalid (the form says

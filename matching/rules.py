@@ -1,4 +1,4 @@
-"""Policy rules: every rule code of shared/DOMAIN.md as one named rule, checked by `check(record)`.
+"""Policy rules: every rule code of shared/DOMAIN.md as one named rule, checked by `check(demand)`.
 
 Each rule has its code, severity, boundary, a message in Chinese and in English, and the section it comes
 from. The form, `check_demand` and publishing all call `check()`, so a demand is judged alike everywhere.
@@ -8,15 +8,14 @@ numbered items (三、3), the attached guide's sections read 二（二）. "13th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from catalog.exchange import Invalid
 from catalog.models import Country, Field, Institution, InstitutionStatus
-from matching.exchange import DemandType
 from matching.models import DemandCategory, OrganizerLevel
+from search.demand import MISSING, DemandRecord
 
 MAX_GROUP_SIZE = 25
 SMALL_GROUP = 5  # a group of fewer people is a favoured small group
@@ -30,7 +29,7 @@ MIN_YEARS_TO_RETIREMENT = 5
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 # Messages shared by all rules: a key the rule needs is missing or malformed, or names nothing we know.
-MISSING = ("缺少“{key}”，本项规则需要填写。", 'The key "{key}" is missing; this rule needs it.')
+MISSING_KEY = ("缺少“{key}”，本项规则需要填写。", 'The key "{key}" is missing; this rule needs it.')
 INVALID = ("“{key}”的值无效：{problem}。", 'The key "{key}" is invalid: {problem}.')
 UNKNOWN = ("“{key}”中的“{value}”不在目录中。", '"{value}" in "{key}" is not in the catalogue.')
 
@@ -56,8 +55,6 @@ PART_ZH = {
     "content": "培训内容",
 }
 STATUS_ZH = {InstitutionStatus.SUSPENDED: "已暂停", InstitutionStatus.WITHDRAWN: "已退出"}
-
-_KEYS = {key.name: key for key in DemandType.keys}
 
 
 @dataclass(frozen=True)
@@ -92,10 +89,10 @@ class Rule:
     source: str
     message_zh: str
     message_en: str
-    judge: Callable[[Rule, _Demand], Iterable[Finding]]
+    judge: Callable[[Rule, DemandRecord, Named], Iterable[Finding]]
 
-    def findings(self, demand: _Demand) -> Iterable[Finding]:
-        return self.judge(self, demand)
+    def findings(self, demand: DemandRecord, named: Named) -> Iterable[Finding]:
+        return self.judge(self, demand, named)
 
     def finding(self, message: tuple[str, str] | None = None, *, key: str | None = None, **values) -> Finding:
         """A finding of this rule: the main message unless another is given, with the values filled in."""
@@ -103,6 +100,18 @@ class Rule:
         key = key or self.key
         values = {"key": key, **values}
         return Finding(self.code, self.severity, zh.format(**values), en.format(**values), self.source, key)
+
+    def invalid(self, demand: DemandRecord, name: str) -> Finding | None:
+        """A finding when the value given for a key was refused."""
+        if name in demand.problems:
+            return self.finding(INVALID, key=name, problem=demand.problems[name])
+        return None
+
+    def problem(self, demand: DemandRecord, name: str) -> Finding | None:
+        """A finding when a key the rule needs is invalid, missing or null."""
+        if found := self.invalid(demand, name):
+            return found
+        return self.finding(MISSING_KEY, key=name) if getattr(demand, name) is None else None
 
 
 RULES: list[Rule] = []
@@ -118,57 +127,34 @@ def rule(code: str, severity: str, *, key: str, source: str, zh: str, en: str):
     return declare
 
 
-def check(record: Mapping) -> list[Finding]:
-    """Every finding for one demand record (exchange format, as given: keys may be missing)."""
-    demand = _Demand(record)
-    return [finding for declared in RULES for finding in declared.findings(demand)]
+def check(demand: DemandRecord) -> list[Finding]:
+    """Every finding for one demand; keys it left out or whose value was refused are findings too."""
+    named = Named(demand)
+    return [finding for declared in RULES for finding in declared.findings(demand, named)]
 
 
-class _Demand:
-    """The record as the rules read it. Each key is cleaned by the exchange format's own key, so a wrong
-    value becomes a finding rather than an exception; the catalogue rows it names take one query a table."""
+class Named:
+    """The catalogue rows a demand names, by key, each table read with one query when a rule first asks."""
 
-    def __init__(self, record: Mapping):
-        self.values: dict[str, Any] = {}
-        self.problems: dict[str, str] = {}
-        for name, key in _KEYS.items():
-            if name in record:
-                try:
-                    self.values[name] = key.clean_present(record[name])
-                except Invalid as error:
-                    self.problems[name] = error.message
-
-    def __getitem__(self, name: str) -> Any:
-        """The cleaned value; None when the key is missing, null or invalid."""
-        return self.values.get(name)
-
-    def invalid(self, rule: Rule, name: str) -> Finding | None:
-        if name in self.problems:
-            return rule.finding(INVALID, key=name, problem=self.problems[name])
-        return None
-
-    def problem(self, rule: Rule, name: str) -> Finding | None:
-        """A finding when a key the rule needs is invalid, missing or null."""
-        if found := self.invalid(rule, name):
-            return found
-        return rule.finding(MISSING, key=name) if self[name] is None else None
+    def __init__(self, demand: DemandRecord):
+        self.demand = demand
 
     @cached_property
     def countries(self) -> dict[str, dict]:
         columns = ["name_zh", "name_en", "asian_or_neighbouring", "hotspot"]
-        return _rows(Country, "code", self["destinations"], columns)
+        return _rows(Country, "code", self.demand.destinations, columns)
 
     @cached_property
     def institutions(self) -> dict[str, dict]:
         columns = ["name_zh", "name_en", "status", "cooperating"]
-        return _rows(Institution, "external_id", self["institutions"], columns)
+        return _rows(Institution, "external_id", self.demand.institutions, columns)
 
     @cached_property
     def fields(self) -> dict[str, dict]:
-        return _rows(Field, "code", self["fields"], ["name_zh", "name_en", "central_only"])
+        return _rows(Field, "code", self.demand.fields, ["name_zh", "name_en", "central_only"])
 
 
-def _rows(model, key: str, wanted: list[str] | None, columns: list[str]) -> dict[str, dict]:
+def _rows(model, key: str, wanted: Sequence[str], columns: list[str]) -> dict[str, dict]:
     """The rows a demand names, by key: one query, or none when it names nothing."""
     if not wanted:
         return {}
@@ -176,11 +162,17 @@ def _rows(model, key: str, wanted: list[str] | None, columns: list[str]) -> dict
     return {row[key]: row for row in rows}
 
 
+def _codes(listed: Sequence[str]) -> list[str]:
+    """The codes a demand lists, once each and in code order: its findings come in that order, however the
+    demand lists them."""
+    return sorted(set(listed))
+
+
 def _names(row: dict, fallback: str) -> dict[str, str]:
     return {"name_zh": row["name_zh"] or row["name_en"] or fallback, "name_en": row["name_en"] or fallback}
 
 
-def _lacking(obj: dict, parts: tuple[str, ...]) -> list[str]:
+def _lacking(obj: Mapping[str, Any], parts: tuple[str, ...]) -> list[str]:
     """The parts of a stated object left out or blank."""
     return [part for part in parts if not str(obj.get(part) or "").strip()]
 
@@ -201,11 +193,11 @@ def _parts(lacking: list[str]) -> dict[str, str]:
     zh="团组人数{size}人，超过{limit}人的上限。",
     en="The group has {size} people; the limit is {limit}.",
 )
-def _group_size(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.problem(rule, "group_size"):
+def _group_size(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.problem(demand, "group_size"):
         yield found
-    elif demand["group_size"] > MAX_GROUP_SIZE:
-        yield rule.finding(size=demand["group_size"], limit=MAX_GROUP_SIZE)
+    elif demand.group_size > MAX_GROUP_SIZE:
+        yield rule.finding(size=demand.group_size, limit=MAX_GROUP_SIZE)
 
 
 NO_DESTINATION = (
@@ -223,20 +215,20 @@ NO_DESTINATION = (
     zh="境外培训{days}天，少于赴{name_zh}培训不少于{minimum}天的要求。",
     en="The training abroad lasts {days} days; {name_en} requires at least {minimum}.",
 )
-def _min_days(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.invalid(rule, "destinations"):
+def _min_days(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.invalid(demand, "destinations"):
         yield found
-    destinations = demand["destinations"] or []
+    destinations = _codes(demand.destinations)
     for code in destinations:
-        if code not in demand.countries:
+        if code not in named.countries:
             yield rule.finding(UNKNOWN, key="destinations", value=code)
-    if found := demand.problem(rule, "days"):
+    if found := rule.problem(demand, "days"):
         yield found
         return
-    days = demand["days"]
+    days = demand.days
     # The strictest destination counts: an unknown one is judged as "elsewhere", and so is none at all.
     strictest = next(
-        (code for code in destinations if not demand.countries.get(code, {}).get("asian_or_neighbouring")),
+        (code for code in destinations if not named.countries.get(code, {}).get("asian_or_neighbouring")),
         None,
     )
     minimum = MIN_DAYS_ASIAN if destinations and strictest is None else MIN_DAYS_ELSEWHERE
@@ -246,7 +238,7 @@ def _min_days(rule: Rule, demand: _Demand) -> Iterator[Finding]:
         yield rule.finding(NO_DESTINATION, days=days, minimum=minimum)
     else:
         code = strictest or destinations[0]
-        country = demand.countries.get(code, {"name_zh": "", "name_en": ""})
+        country = named.countries.get(code, {"name_zh": "", "name_en": ""})
         yield rule.finding(days=days, minimum=minimum, **_names(country, code))
 
 
@@ -269,22 +261,22 @@ NO_BACKBONE = (
     "project, the national key R&D programme or a base/talent special project, with its name and year "
     "(null for none of these).",
 )
-def _classification(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    days = demand["days"]
+def _classification(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    days = demand.days
     if days is None:
         return  # min-days reports a missing or invalid `days`
     if days < LONG_TERM_DAYS:
         # A stated null means "none of these"; only a key left out is unstated.
-        project = demand["special_project"]
-        if found := demand.invalid(rule, "special_project"):
+        project = demand.special_project
+        if found := rule.invalid(demand, "special_project"):
             yield found
-        elif "special_project" not in demand.values:
+        elif project is MISSING:
             yield rule.finding(limit=LONG_TERM_DAYS)
         elif project is not None and (lacking := _lacking(project, ("kind", "name", "year"))):
             yield rule.finding(PROJECT_INCOMPLETE, **_parts(lacking))
-    elif found := demand.invalid(rule, "backbone_plan"):
+    elif found := rule.invalid(demand, "backbone_plan"):
         yield found
-    elif demand["backbone_plan"] is None:
+    elif demand.backbone_plan is None:
         yield rule.finding(NO_BACKBONE, key="backbone_plan", limit=LONG_TERM_DAYS)
 
 
@@ -296,10 +288,10 @@ def _classification(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="短期培训赴{cities}个城市，超过{limit}个城市的上限。",
     en="A short-term training visits {cities} cities; the limit is {limit}.",
 )
-def _cities(rule: Rule, demand: _Demand) -> Iterator[Finding]:
+def _cities(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
     # A missing `cities` is 1, the exchange format's default; mid/long-term has no number to check.
-    days, cities = demand["days"], demand["cities"]
-    if found := demand.invalid(rule, "cities"):
+    days, cities = demand.days, demand.cities
+    if found := rule.invalid(demand, "cities"):
         yield found
     elif days is not None and days < LONG_TERM_DAYS and cities is not None and cities > MAX_CITIES_SHORT_TERM:
         yield rule.finding(cities=cities, limit=MAX_CITIES_SHORT_TERM)
@@ -313,11 +305,11 @@ def _cities(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="参训人员最大年龄{age}岁，超过{limit}岁。",
     en="The oldest participant is {age}; the limit is {limit}.",
 )
-def _participant_age(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.problem(rule, "participants_max_age"):
+def _participant_age(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.problem(demand, "participants_max_age"):
         yield found
-    elif demand["participants_max_age"] > MAX_AGE:
-        yield rule.finding(age=demand["participants_max_age"], limit=MAX_AGE)
+    elif demand.participants_max_age > MAX_AGE:
+        yield rule.finding(age=demand.participants_max_age, limit=MAX_AGE)
 
 
 @rule(
@@ -328,13 +320,11 @@ def _participant_age(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="有参训人员距退休仅{years}年，不足{limit}年。",
     en="A participant is {years} years from retirement; at least {limit} are required.",
 )
-def _retirement(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.problem(rule, "participants_min_years_to_retirement"):
+def _retirement(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.problem(demand, "participants_min_years_to_retirement"):
         yield found
-    elif demand["participants_min_years_to_retirement"] < MIN_YEARS_TO_RETIREMENT:
-        yield rule.finding(
-            years=demand["participants_min_years_to_retirement"], limit=MIN_YEARS_TO_RETIREMENT
-        )
+    elif demand.participants_min_years_to_retirement < MIN_YEARS_TO_RETIREMENT:
+        yield rule.finding(years=demand.participants_min_years_to_retirement, limit=MIN_YEARS_TO_RETIREMENT)
 
 
 REVIEW_INCOMPLETE = ("专家评审意见缺少{parts_zh}。", "The expert review lacks its {parts_en}.")
@@ -348,9 +338,9 @@ REVIEW_INCOMPLETE = ("专家评审意见缺少{parts_zh}。", "The expert review
     zh="缺少专家评审意见及专家信息。",
     en="The expert review opinion with the expert's details is missing.",
 )
-def _expert_review(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    review = demand["expert_review"]
-    if found := demand.invalid(rule, "expert_review"):
+def _expert_review(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    review = demand.expert_review
+    if found := rule.invalid(demand, "expert_review"):
         yield found
     elif review is None:
         yield rule.finding()
@@ -366,10 +356,10 @@ def _expert_review(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="境外资助项目须说明境外资助方、培训机构和培训内容，缺少{parts_zh}。",
     en="Foreign funding must name the funder, the institution and the content; missing: {parts_en}.",
 )
-def _foreign_funding(rule: Rule, demand: _Demand) -> Iterator[Finding]:
+def _foreign_funding(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
     # Missing or null: no foreign funding declared, nothing to check.
-    funding = demand["foreign_funding"]
-    if found := demand.invalid(rule, "foreign_funding"):
+    funding = demand.foreign_funding
+    if found := rule.invalid(demand, "foreign_funding"):
         yield found
     elif funding is not None and (lacking := _lacking(funding, ("funder", "institution", "content"))):
         yield rule.finding(**_parts(lacking))
@@ -384,18 +374,18 @@ def _foreign_funding(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     en="The planned institution {name_en} does not cooperate with the ministry; management and general "
     "groups should in principle choose cooperating institutions.",
 )
-def _cooperating_institution(rule: Rule, demand: _Demand) -> Iterator[Finding]:
+def _cooperating_institution(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
     # Unknown ids are inactive-institution's to report.
     others = [
-        (external_id, demand.institutions[external_id])
-        for external_id in demand["institutions"] or []
-        if external_id in demand.institutions and not demand.institutions[external_id]["cooperating"]
+        (external_id, named.institutions[external_id])
+        for external_id in _codes(demand.institutions)
+        if external_id in named.institutions and not named.institutions[external_id]["cooperating"]
     ]
     if not others:
         return
-    category = demand["category"]
+    category = demand.category
     if category is None:
-        yield demand.problem(rule, "category")
+        yield rule.problem(demand, "category")
     elif category in (DemandCategory.MANAGEMENT, DemandCategory.GENERAL):
         for external_id, institution in others:
             yield rule.finding(**_names(institution, external_id))
@@ -410,9 +400,9 @@ def _cooperating_institution(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     en="{name_en} is a hotspot country: training there is strictly controlled and needs a written "
     "justification.",
 )
-def _hotspot(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    for code in demand["destinations"] or []:
-        country = demand.countries.get(code)
+def _hotspot(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    for code in _codes(demand.destinations):
+        country = named.countries.get(code)
         if country is not None and country["hotspot"]:
             yield rule.finding(**_names(country, code))
 
@@ -426,14 +416,14 @@ def _hotspot(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     en="Only central ministries and agencies with foreign-affairs approval authority may organize a "
     "double-cross group; this organizer is {level_en}.",
 )
-def _double_cross(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    level = demand["organizer_level"]
-    if found := demand.invalid(rule, "double_cross"):
+def _double_cross(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    level = demand.organizer_level
+    if found := rule.invalid(demand, "double_cross"):
         yield found
-    elif not demand["double_cross"]:
+    elif not demand.double_cross:
         return
     elif level is None:
-        yield demand.problem(rule, "organizer_level")
+        yield rule.problem(demand, "organizer_level")
     elif level != OrganizerLevel.CENTRAL:
         yield rule.finding(level_zh=LEVEL_ZH[level], level_en=level)
 
@@ -446,16 +436,16 @@ def _double_cross(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="{level_zh}单位不得组织党政干部综合管理类培训项目。",
     en="A {level_en} organizer may not organize management (party-and-government) training.",
 )
-def _organizer_level(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    level, category = demand["organizer_level"], demand["category"]
+def _organizer_level(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    level, category = demand.organizer_level, demand.category
     if level in (OrganizerLevel.MUNICIPAL, OrganizerLevel.COUNTY):
         if category is None:
-            yield demand.problem(rule, "category")
+            yield rule.problem(demand, "category")
         elif category == DemandCategory.MANAGEMENT:
             yield rule.finding(level_zh=LEVEL_ZH[level], level_en=level)
     elif level is None and category == DemandCategory.MANAGEMENT:
         # A management demand must say who organizes it: that decides this rule.
-        yield demand.problem(rule, "organizer_level")
+        yield rule.problem(demand, "organizer_level")
 
 
 @rule(
@@ -467,15 +457,15 @@ def _organizer_level(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     en="A mid/long-term professional group of {size} (under {limit} people) is favoured and does not count "
     "against the quota.",
 )
-def _small_group_long_term(rule: Rule, demand: _Demand) -> Iterator[Finding]:
+def _small_group_long_term(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
     # Only professional-technical groups are outside the quota (二（七）: 5人以下专业技术类中长期).
-    size, days = demand["group_size"], demand["days"]
+    size, days = demand.group_size, demand.days
     if (
         size is not None
         and days is not None
         and size < SMALL_GROUP
         and days >= LONG_TERM_DAYS
-        and demand["category"] == DemandCategory.PROFESSIONAL
+        and demand.category == DemandCategory.PROFESSIONAL
     ):
         yield rule.finding(size=size, limit=SMALL_GROUP)
 
@@ -488,11 +478,11 @@ def _small_group_long_term(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     zh="拟选培训机构{name_zh}{status_zh}，不能选择。",
     en="The planned institution {name_en} is {status_en} and cannot be chosen.",
 )
-def _inactive_institution(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.invalid(rule, "institutions"):
+def _inactive_institution(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.invalid(demand, "institutions"):
         yield found
-    for external_id in demand["institutions"] or []:
-        institution = demand.institutions.get(external_id)
+    for external_id in _codes(demand.institutions):
+        institution = named.institutions.get(external_id)
         if institution is None:
             yield rule.finding(UNKNOWN, value=external_id)
         elif institution["status"] != InstitutionStatus.ACTIVE:
@@ -511,21 +501,21 @@ def _inactive_institution(rule: Rule, demand: _Demand) -> Iterator[Finding]:
     en="Training in {name_en} is applied for by the competent central department only, not by a "
     "{level_en} organizer.",
 )
-def _central_only_field(rule: Rule, demand: _Demand) -> Iterator[Finding]:
-    if found := demand.invalid(rule, "fields"):
+def _central_only_field(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
+    if found := rule.invalid(demand, "fields"):
         yield found
     central_only = []
-    for code in demand["fields"] or []:
-        field = demand.fields.get(code)
+    for code in _codes(demand.fields):
+        field = named.fields.get(code)
         if field is None:
             yield rule.finding(UNKNOWN, value=code)
         elif field["central_only"]:
             central_only.append((code, field))
-    level = demand["organizer_level"]
+    level = demand.organizer_level
     if not central_only or level == OrganizerLevel.CENTRAL:
         return
     if level is None:
-        yield demand.problem(rule, "organizer_level")
+        yield rule.problem(demand, "organizer_level")
         return
     for code, field in central_only:
         yield rule.finding(level_zh=LEVEL_ZH[level], level_en=level, **_names(field, code))

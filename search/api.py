@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Country, Field
 from catalog.numbers import positive_int
+from search.demand import DemandCategory, DemandRecord
 from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH, match_output, rank
 
@@ -98,7 +99,8 @@ class StrictBoolean(serializers.BooleanField):
 
 
 class DemandSerializer(serializers.Serializer):
-    """The keys of a demand record that matching reads; others are accepted and ignored."""
+    """The keys of a demand record that matching reads; others are accepted and ignored. Its validated data
+    is the `DemandRecord` that `rank()` takes."""
 
     external_id = StrictText(required=False, allow_blank=True, max_length=100)
     title = StrictText(required=False, allow_blank=True, max_length=DEMAND_TEXT_MAX_LENGTH)
@@ -110,7 +112,7 @@ class DemandSerializer(serializers.Serializer):
     days = StrictInteger(required=False, min_value=1, max_value=DEMAND_DAYS_MAX)
     group_size = StrictInteger(required=False, min_value=1)
     cities = StrictInteger(required=False, min_value=1)
-    category = serializers.ChoiceField(choices=["professional", "management", "general"], required=False)
+    category = serializers.ChoiceField(choices=DemandCategory.values, required=False)
 
     def validate_fields(self, codes: list[str]) -> list[str]:
         unknown = sorted(
@@ -128,12 +130,12 @@ class DemandSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"unknown country codes: {', '.join(unknown)}")
         return codes
 
-    def validate(self, data: dict) -> dict:
+    def validate(self, data: dict) -> DemandRecord:
         if not any(data.get(key) for key in ("title", "topic", "content", "fields")):
             raise serializers.ValidationError(
                 {"title": "a demand needs a title, a topic, a content or fields to be matched"}
             )
-        return data
+        return DemandRecord(**data)
 
 
 MATCH_RESULT_FIELDS = {
@@ -199,7 +201,7 @@ class MatchView(APIView):
             key = "body" if key == "non_field_errors" else key
             message = messages[0] if isinstance(messages, list) else next(iter(messages.values()))[0]
             return bad_request(key, str(message))
-        record = {**body, **demand.validated_data}
+        record = demand.validated_data
         try:
             matches = rank(record, top=top, engine=engine)
         except SEARCH_SERVER_ERRORS:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from catalog.models import Course, Institution
 from search.analysis import idf, tokenize
+from search.demand import DemandRecord
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -46,8 +47,8 @@ class Bm25:
         frequencies = Counter(token for counts in self.documents.values() for token in counts)
         self.idf = {token: idf(df, len(self.documents)) for token, df in frequencies.items()}
 
-    def rank(self, demand: Mapping, top: int = 10) -> list[str]:
-        query = tokenize(" ".join(str(demand.get(key) or "") for key in ("title", "topic", "content")))
+    def rank(self, demand: DemandRecord, top: int = 10) -> list[str]:
+        query = tokenize(f"{demand.title} {demand.topic} {demand.content}")
         scores = {}
         for eid, counts in self.documents.items():
             length = sum(counts.values())

@@ -4,7 +4,6 @@ the "find institutions" page, a demand's page, reverse matching — goes through
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.utils import translation
 from catalog.models import Country, Field
 from search.analysis import Taxonomy, words_of
 from search.cache import until_taxonomy_changes
+from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
 from search.profiles import load_taxonomy
 from search.reasons import reasons_for
@@ -67,12 +67,12 @@ def get_engine(name: str | None = None):
     raise ValueError(f"unknown engine {name!r}")
 
 
-def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> DemandQuery:
-    """A demand record (exchange format) as the engines see it; fields are detected when none are given."""
+def build_query(demand: DemandRecord, taxonomy: Taxonomy | None = None) -> DemandQuery:
+    """A demand as the engines see it; fields are detected when none are given."""
     taxonomy = taxonomy or load_taxonomy()
-    given = [code for code in demand.get("fields") or [] if code in taxonomy.fields]
-    headline = " ".join(str(demand.get(key) or "") for key in ("title", "topic"))
-    content = str(demand.get("content") or "")
+    given = [code for code in demand.fields if code in taxonomy.fields]
+    headline = f"{demand.title} {demand.topic}"
+    content = demand.content
     detected_terms: dict[str, list[str]] = {}
     written: dict[str, str] = {}
     for token, word in words_of(f"{headline}\n{content}"):
@@ -87,15 +87,15 @@ def build_query(demand: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> 
                 detected_terms.setdefault(code, [])
                 detected_terms[code] = sorted(set(detected_terms[code]) | set(found.terms))
     return DemandQuery(
-        external_id=str(demand.get("external_id") or ""),
+        external_id=demand.external_id,
         fields=fields,
         detected_terms=detected_terms,
         expanded_fields=expand_fields(fields, taxonomy.related),
         tokens=list(written),
         written=written,
-        destinations=list(demand.get("destinations") or []),
-        destinations_only=bool(demand.get("destinations_only")),
-        category=str(demand.get("category") or ""),
+        destinations=list(demand.destinations),
+        destinations_only=demand.destinations_only,
+        category=demand.category or "",
     )
 
 
@@ -108,9 +108,9 @@ class Ranking(list):
 
 
 def rank(
-    demand: Mapping[str, Any], *, top: int = 10, engine: str | None = None, language: str | None = None
+    demand: DemandRecord, *, top: int = 10, engine: str | None = None, language: str | None = None
 ) -> Ranking:
-    """The `top` institutions for a demand record, best first, each with its signals and reasons
+    """The `top` institutions for a demand, best first, each with its signals and reasons
     (in `language`, or the active language). When the configured Elasticsearch engine does not answer,
     or failed within ELASTICSEARCH_RETRY_AFTER seconds, the embedded engine ranks instead and the ranking
     says so; an engine asked for by name must answer."""
@@ -175,10 +175,10 @@ class ReasonContext:
 reason_context = until_taxonomy_changes(ReasonContext.load)
 
 
-def match_output(demand: Mapping[str, Any], ranking: Ranking) -> dict[str, Any]:
+def match_output(demand: DemandRecord, ranking: Ranking) -> dict[str, Any]:
     """The match output of EXCHANGE-FORMAT.md for one demand, naming the engine that really ranked."""
     return {
         "engine": ranking.engine,
-        "demand": str(demand.get("external_id") or ""),
+        "demand": demand.external_id,
         "results": [match.as_record() for match in ranking],
     }

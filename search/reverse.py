@@ -6,12 +6,12 @@ destinations) is not shown that demand."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils import translation
 
+from search.demand import DemandRecord
 from search.engines.embedded import EmbeddedIndex, current_index
 from search.profiles import load_taxonomy
 from search.ranking import build_query, reason_context
@@ -46,8 +46,8 @@ def institution_features(external_id: str, index: EmbeddedIndex | None = None) -
     return (index or current_index()).admitted(external_id)
 
 
-def score_demands(demands: Iterable[Mapping[str, Any]], institution: str) -> list[DemandFit]:
-    """Every demand record (exchange format) that fits the institution, best first, with its score and
+def score_demands(demands: Iterable[DemandRecord], institution: str) -> list[DemandFit]:
+    """Every demand that fits the institution, best first, with its score and
     signals but no reasons yet: reasons cost time, so `add_reasons` gives them only to the fits shown."""
     index = current_index()
     features = institution_features(institution, index)
@@ -55,8 +55,8 @@ def score_demands(demands: Iterable[Mapping[str, Any]], institution: str) -> lis
         return []
     taxonomy = load_taxonomy()
     fits = []
-    for record in demands:
-        query = build_query(record, taxonomy)
+    for demand in demands:
+        query = build_query(demand, taxonomy)
         if query.is_empty:
             continue
         # The terms exactly as the embedded engine builds them for rank().
@@ -90,8 +90,8 @@ def add_reasons(
 
 
 def fit_demands(
-    demands: Iterable[Mapping[str, Any]], institution: str, *, top: int = 20, language: str | None = None
+    demands: Iterable[DemandRecord], institution: str, *, top: int = 20, language: str | None = None
 ) -> list[DemandFit]:
-    """The `top` demand records (exchange format) that fit the institution best, best first, with the
+    """The `top` demands that fit the institution best, best first, with the
     signals and reasons `rank()` would give the institution for each (in `language`)."""
     return add_reasons(score_demands(demands, institution)[:top], institution, language=language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalog.models import Institution
+from search.demand import DemandRecord
 from search.ranking import Match, rank
 
 STRONGEST_SPECIALTIES = 4
@@ -13,11 +14,11 @@ def similar_to(institution: Institution, *, top: int = 5) -> list[Match]:
         list(institution.search_profile.specialties.items()) if hasattr(institution, "search_profile") else []
     )
     codes = [code for code, _ in sorted(specialties, key=lambda item: -item[1])[:STRONGEST_SPECIALTIES]]
-    demand = {
-        "external_id": institution.external_id,
-        "title": institution.name_en,
-        "topic": institution.description_en or institution.description_zh,
-        "fields": codes,
-    }
+    demand = DemandRecord(
+        external_id=institution.external_id,
+        title=institution.name_en,
+        topic=institution.description_en or institution.description_zh,
+        fields=codes,
+    )
     matches = rank(demand, top=top + 1)
     return [match for match in matches if match.institution != institution.external_id][:top]

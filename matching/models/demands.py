@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Field, Institution, new_token
 from catalog.roles import is_office
+from search.demand import DemandCategory, DemandRecord
 
 
 def unit_key(name: str) -> str:
@@ -80,12 +81,6 @@ def member_unit(user) -> OrganizingUnit | None:
     return membership.unit if membership and membership.confirmed_at else None
 
 
-class DemandCategory(models.TextChoices):
-    PROFESSIONAL = "professional", _("Professional and technical")
-    MANAGEMENT = "management", _("Comprehensive management")
-    GENERAL = "general", _("General professional training")
-
-
 class OrganizerLevel(models.TextChoices):
     CENTRAL = "central", _("Central")
     PROVINCIAL = "provincial", _("Provincial")
@@ -95,6 +90,14 @@ class OrganizerLevel(models.TextChoices):
     UNIVERSITY = "university", _("University")
     INSTITUTE = "institute", _("Research institute")
     ASSOCIATION = "association", _("Association")
+
+
+class SpecialProjectKind(models.TextChoices):
+    """What a short-term demand supports (`special_project.kind`), as the 2020 guide classifies it."""
+
+    MAJOR_PROJECT = "major_project", _("National major S&T project")
+    KEY_RD = "key_rd", _("National key R&D programme")
+    BASE_TALENT = "base_talent", _("Base or talent special project")
 
 
 class DemandStatus(models.TextChoices):
@@ -207,11 +210,11 @@ class Demand(models.Model):
     def is_long_term(self) -> bool:
         return self.days >= 90
 
-    def as_record(self) -> dict:
-        """The demand as an exchange-format record (what export writes, what matching reads)."""
-        from matching.exchange import DemandType
+    def as_record(self) -> DemandRecord:
+        """The demand as the record the rules and the ranking read, from what export writes."""
+        from matching.exchange import DemandType, read_demand
 
-        return DemandType().record_of(self)
+        return read_demand(DemandType().record_of(self))
 
 
 class ExpertReviewQuerySet(models.QuerySet):

@@ -108,5 +108,5 @@ def find_institutions(request):
     form = FindInstitutionsForm(request.GET or None)
     matches = None
     if form.is_valid():
-        matches = present_matches(rank(form.as_demand(), top=MATCHES_SHOWN, language=get_language()))
+        matches = present_matches(rank(form.record(), top=MATCHES_SHOWN, language=get_language()))
     return render(request, "matching/find_institutions.html", {"form": form, "matches": matches})

@@ -24,7 +24,7 @@ from django_filters.views import FilterView
 
 from catalog.models import Institution
 from catalog.roles import is_office, staff_institution
-from matching.exchange import DemandType
+from matching.exchange import DemandType, read_demand
 from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side, member_unit
 from matching.negotiation_forms import (
     ContactForm,
@@ -340,7 +340,7 @@ def reverse_matches(request: HttpRequest) -> HttpResponse:
     if institution is None:
         raise PermissionDenied
     demands = Demand.objects.visible_to(request.user).published()
-    records = DemandType().existing(demands).values()
+    records = [read_demand(record) for record in DemandType().existing(demands).values()]
     fits = score_demands(records, institution.external_id)
     page = Paginator(fits, DEMANDS_PER_PAGE).get_page(request.GET.get("page"))
     page_fits = add_reasons(page.object_list, institution.external_id, language=get_language())

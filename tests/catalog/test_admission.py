@@ -16,6 +16,7 @@ from catalog.models import Institution, InstitutionStatus, StatusChange
 from catalog.services import change_institution_status
 from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side
 from matching.services.negotiation import open_inquiry
+from search.demand import DemandRecord
 from search.ranking import rank
 from tests.factories import activate_totp
 
@@ -52,7 +53,7 @@ def thread(people, small_catalogue):
 
 
 def ranked_ids() -> list[str]:
-    return [match.institution for match in rank(ROBOTICS, top=10)]
+    return [match.institution for match in rank(DemandRecord(**ROBOTICS), top=10)]
 
 
 def api_ids(client) -> list[str]:

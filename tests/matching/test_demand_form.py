@@ -7,8 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from matching.forms import DemandForm
 from matching.models import Demand, DemandStatus, UnitMembership
 from matching.rules import check
+from search.demand import MISSING
 from tests.factories import activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -93,30 +95,30 @@ def test_unit_member_creates_a_draft_with_every_exchange_format_key(client, peop
     assert demand.created_by == people["xu"]
     assert demand.visibility == "registered"
     record = demand.as_record()
-    assert record["fields"] == ["intelligent-manufacturing"]
-    assert record["destinations"] == ["DE"]
-    assert record["destinations_only"] is True
-    assert record["institutions"] == ["de-tum"]
-    assert (record["days"], record["cities"], record["group_size"]) == (120, 2, 12)
-    assert record["participants_max_age"] == 50
-    assert record["participants_min_years_to_retirement"] == 8
-    assert record["backbone_plan"] is True
-    assert record["double_cross"] is True
-    assert record["organizer_level"] == "central"
-    assert record["foreign_funding"] == {
+    assert record.fields == ["intelligent-manufacturing"]
+    assert record.destinations == ["DE"]
+    assert record.destinations_only is True
+    assert record.institutions == ["de-tum"]
+    assert (record.days, record.cities, record.group_size) == (120, 2, 12)
+    assert record.participants_max_age == 50
+    assert record.participants_min_years_to_retirement == 8
+    assert record.backbone_plan is True
+    assert record.double_cross is True
+    assert record.organizer_level == "central"
+    assert record.foreign_funding == {
         "funder": "DAAD",
         "institution": "TUM",
         "content": "学费",
         "amount": 50000,
     }
-    assert "special_project" not in record  # not stated
+    assert record.special_project is MISSING  # not stated
 
 
 def test_special_project_none_of_these_is_stated_as_null(client, people):
     client.force_login(people["xu"])
     demand = drafted(client, special_project_kind="none")
     assert demand.special_project_stated is True
-    assert demand.as_record()["special_project"] is None
+    assert demand.as_record().special_project is None
     assert not [f for f in check(demand.as_record()) if f.rule == "classification"]
 
 
@@ -125,7 +127,7 @@ def test_special_project_with_kind_name_and_year_is_stored_as_the_exchange_forma
     demand = drafted(
         client, special_project_kind="key_rd", special_project_name="智能机器人", special_project_year="2019"
     )
-    assert demand.as_record()["special_project"] == {"kind": "key_rd", "name": "智能机器人", "year": 2019}
+    assert demand.as_record().special_project == {"kind": "key_rd", "name": "智能机器人", "year": 2019}
 
 
 def test_unit_member_edits_own_units_demand_and_the_form_shows_the_stored_values(client, people):
@@ -326,6 +328,23 @@ def test_withdrawing_takes_a_published_demand_off_the_board_and_it_can_be_publis
     client.post(f"/en/demands/{demand.external_id}/publish/")
     demand.refresh_from_db()
     assert demand.status == DemandStatus.PUBLISHED
+
+
+def test_the_forms_record_is_judged_like_the_demand_it_stores(client, people):
+    client.force_login(people["xu"])
+    typed = form_data(
+        group_size="30", category="management", institutions=["nl-wur"], special_project_kind=""
+    )
+    demand = drafted(client, **typed)
+    form = DemandForm(typed, instance=demand, unit=people["unit_x"])
+    assert form.is_valid()
+    assert check(form.record()) == check(demand.as_record())
+    assert {f.rule for f in check(form.record())} == {
+        "group-size",
+        "classification",
+        "expert-review",
+        "cooperating-institution",
+    }
 
 
 # Who may edit.

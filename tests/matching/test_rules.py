@@ -3,13 +3,16 @@ one key at a time."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from catalog.exchange import Source, import_catalog
+from matching.exchange import DemandType, read_demand
 from matching.models import Demand
-from matching.rules import RULES, check
+from matching.rules import RULES, Finding, check
+from search.demand import MISSING, DemandRecord
 from tests.factories import make_country, make_field, make_institution
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
@@ -66,13 +69,18 @@ def valid_demand(**overrides) -> dict:
     return {key: value for key, value in record.items() if value is not ABSENT}
 
 
+def judged(record: dict) -> list[Finding]:
+    """The findings on a record as a file gives it."""
+    return check(read_demand(record))
+
+
 def found(record: dict, rule: str) -> list[tuple[str, str]]:
     """(severity, key) of each finding of one rule."""
-    return [(finding.severity, finding.key) for finding in check(record) if finding.rule == rule]
+    return [(finding.severity, finding.key) for finding in judged(record) if finding.rule == rule]
 
 
 def test_the_valid_demand_passes_every_rule():
-    assert check(valid_demand()) == []
+    assert judged(valid_demand()) == []
 
 
 def test_every_rule_code_of_the_domain_is_declared_once_in_its_order():
@@ -97,7 +105,7 @@ def test_every_rule_code_of_the_domain_is_declared_once_in_its_order():
 
 
 def test_a_finding_gives_the_exchange_format_keys_and_the_key_it_concerns():
-    (finding,) = check(valid_demand(group_size=30))
+    (finding,) = judged(valid_demand(group_size=30))
     assert finding.as_dict() == {
         "rule": "group-size",
         "severity": "error",
@@ -117,13 +125,13 @@ def test_a_group_of_more_than_25_is_an_error(size, expected):
 
 
 def test_a_missing_group_size_is_reported_as_missing():
-    (finding,) = check(valid_demand(group_size=ABSENT))
+    (finding,) = judged(valid_demand(group_size=ABSENT))
     assert (finding.rule, finding.severity, finding.key) == ("group-size", "error", "group_size")
     assert "missing" in finding.message_en
 
 
 def test_a_malformed_value_is_a_finding_not_a_crash():
-    (finding,) = check(valid_demand(group_size="30"))
+    (finding,) = judged(valid_demand(group_size="30"))
     assert (finding.rule, finding.key) == ("group-size", "group_size")
     assert "invalid" in finding.message_en
 
@@ -153,7 +161,7 @@ def test_the_minimum_stay_is_10_days_in_asia_14_elsewhere_and_the_strictest_dest
 
 
 def test_the_min_days_message_names_the_strictest_destination():
-    (finding,) = check(valid_demand(destinations=["JP", "DE"], days=12))
+    (finding,) = judged(valid_demand(destinations=["JP", "DE"], days=12))
     assert finding.message_en == "The training abroad lasts 12 days; Germany requires at least 14."
     assert finding.message_zh == "境外培训12天，少于赴德国培训不少于14天的要求。"
 
@@ -186,7 +194,7 @@ def test_a_short_term_demand_may_name_its_special_project():
 def test_a_special_project_without_its_name_year_or_kind_is_an_error(left_out):
     project = {"kind": "key_rd", "name": "国家重点研发计划“智能机器人”重点专项", "year": 2021}
     del project[left_out]
-    (finding,) = check(valid_demand(special_project=project))
+    (finding,) = judged(valid_demand(special_project=project))
     assert (finding.rule, finding.key) == ("classification", "special_project")
     assert left_out in finding.message_en
 
@@ -252,7 +260,7 @@ def test_missing_years_to_retirement_are_reported_as_missing():
 def test_a_mid_long_term_group_of_4_is_favoured_and_outside_the_quota():
     record = valid_demand(group_size=4, **LONG_TERM)
     assert found(record, "small-group-long-term") == [("info", "group_size")]
-    assert all(finding.severity == "info" for finding in check(record))
+    assert all(finding.severity == "info" for finding in judged(record))
 
 
 @pytest.mark.parametrize(
@@ -293,7 +301,7 @@ def test_no_or_fully_declared_foreign_funding_passes(funding):
 
 
 def test_foreign_funding_without_funder_institution_and_content_is_an_error():
-    (finding,) = check(valid_demand(foreign_funding={"funder": "CERN", "amount": 36000}))
+    (finding,) = judged(valid_demand(foreign_funding={"funder": "CERN", "amount": 36000}))
     assert (finding.rule, finding.severity, finding.key) == ("foreign-funding", "error", "foreign_funding")
     assert finding.message_en.endswith("missing: institution, content.")
 
@@ -305,7 +313,7 @@ def test_foreign_funding_without_funder_institution_and_content_is_an_error():
 def test_a_management_or_general_group_planning_a_non_cooperating_institution_is_warned(category):
     record = valid_demand(category=category, institutions=["de-rwth"])
     assert found(record, "cooperating-institution") == [("warning", "institutions")]
-    assert "RWTH Aachen University" in check(record)[0].message_en
+    assert "RWTH Aachen University" in judged(record)[0].message_en
 
 
 def test_a_professional_group_may_plan_a_non_cooperating_institution():
@@ -322,7 +330,7 @@ def test_a_general_group_planning_a_cooperating_institution_passes():
 def test_a_hotspot_destination_is_a_warning_not_an_error():
     record = valid_demand(destinations=["US"])
     assert found(record, "hotspot") == [("warning", "destinations")]
-    assert all(finding.severity == "warning" for finding in check(record))
+    assert all(finding.severity == "warning" for finding in judged(record))
 
 
 def test_a_destination_that_is_no_hotspot_passes():
@@ -367,13 +375,13 @@ def test_other_organizer_levels_and_categories_pass(category, level):
 
 @pytest.mark.parametrize(("institution", "status"), [("de-lapsed", "suspended"), ("de-gone", "withdrawn")])
 def test_planning_a_suspended_or_withdrawn_institution_is_an_error(institution, status):
-    (finding,) = check(valid_demand(institutions=[institution]))
+    (finding,) = judged(valid_demand(institutions=[institution]))
     assert (finding.rule, finding.severity, finding.key) == ("inactive-institution", "error", "institutions")
     assert status in finding.message_en
 
 
 def test_planning_an_unknown_institution_is_an_error_that_says_so():
-    (finding,) = check(valid_demand(institutions=["xx-nowhere"]))
+    (finding,) = judged(valid_demand(institutions=["xx-nowhere"]))
     assert (finding.rule, finding.severity) == ("inactive-institution", "error")
     assert finding.message_en == '"xx-nowhere" in "institutions" is not in the catalogue.'
 
@@ -411,12 +419,12 @@ def test_the_catalogue_rows_are_read_with_one_query_per_table(django_assert_num_
         fields=["intelligent-manufacturing", "legislation"],
     )
     with django_assert_num_queries(3):
-        check(record)
+        judged(record)
 
 
 def test_a_demand_naming_no_catalogue_rows_needs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
-        check(valid_demand(destinations=[], institutions=[], fields=[]))
+        judged(valid_demand(destinations=[], institutions=[], fields=[]))
 
 
 @pytest.mark.parametrize("special_project", [ABSENT, None])
@@ -424,4 +432,39 @@ def test_a_stored_demand_is_judged_like_its_record(special_project):
     record = valid_demand(special_project=special_project, group_size=30, institutions=["de-lapsed"])
     import_catalog([Source("demands.jsonl", json.dumps(record, ensure_ascii=False).encode())])
     stored = Demand.objects.get(external_id=record["external_id"]).as_record()
-    assert check(stored) == check(record)
+    assert check(stored) == judged(record)
+
+
+# the typed record
+
+
+def test_the_record_has_every_key_of_the_exchange_formats_demand():
+    keys = {key.name for key in DemandType.keys}
+    assert {field.name for field in dataclasses.fields(DemandRecord)} == {*keys, "problems"}
+
+
+def test_a_special_project_left_out_is_missing_and_a_null_one_is_none_of_these():
+    assert read_demand(valid_demand(special_project=ABSENT)).special_project is MISSING
+    assert read_demand(valid_demand(special_project=None)).special_project is None
+    assert DemandRecord().special_project is MISSING
+
+
+def test_a_refused_value_is_kept_as_a_problem_and_left_out():
+    demand = read_demand(valid_demand(group_size="30", destinations="DE"))
+    assert demand.group_size is None and demand.destinations == ()
+    assert set(demand.problems) == {"group_size", "destinations"}
+
+
+def test_findings_come_in_code_order_however_the_demand_lists_its_codes():
+    record = valid_demand(institutions=["de-lapsed", "de-gone", "de-lapsed"])
+    assert [f.message_en for f in judged(record) if f.rule == "inactive-institution"] == [
+        "The planned institution Gone Seminars GmbH is withdrawn and cannot be chosen.",
+        "The planned institution Lapsed Training GmbH is suspended and cannot be chosen.",
+    ]
+    assert read_demand(record).institutions == ["de-lapsed", "de-gone", "de-lapsed"]
+
+
+def test_a_record_built_in_code_is_judged_like_one_read_from_a_file():
+    record = valid_demand(group_size=30, special_project=ABSENT)
+    built = DemandRecord(**{key: value for key, value in record.items() if key != "type"})
+    assert check(built) == judged(record)

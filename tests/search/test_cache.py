@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import CountryStrength
+from search.demand import DemandRecord
 from search.profiles import country_strengths, load_taxonomy
 from search.ranking import rank, reason_context
 from tests.factories import make_evaluation
@@ -13,7 +14,7 @@ from tests.factories import make_evaluation
 # Committed transactions: inside a test's transaction nothing is ever kept (it could be rolled back).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROBOTICS_IN_GERMANY = {"external_id": "d1", "title": "机器人应用培训", "destinations": ["DE"]}
+ROBOTICS_IN_GERMANY = DemandRecord(external_id="d1", title="机器人应用培训", destinations=["DE"])
 
 
 def test_an_evaluation_leaves_the_taxonomy_loaded(small_catalogue):
@@ -25,7 +26,7 @@ def test_an_evaluation_leaves_the_taxonomy_loaded(small_catalogue):
 
 
 def test_a_new_synonym_is_used_by_the_next_ranking(small_catalogue):
-    demand = {"external_id": "d2", "title": "Mechatronik-Schulung"}
+    demand = DemandRecord(external_id="d2", title="Mechatronik-Schulung")
     assert not rank(demand, engine="embedded")
     taxonomy = load_taxonomy()
     manufacturing = small_catalogue["fields"]["manufacturing"]

@@ -13,7 +13,9 @@ from django.core.management import call_command
 from osmem_server import OsmemServer
 
 from catalog.models import Institution
+from matching.exchange import read_demand
 from search import indexing
+from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, get_client, index_alias
 from search.models import IndexOutbox
 from search.ranking import rank
@@ -30,8 +32,8 @@ def demo_demands() -> list[dict]:
 def test_both_engines_rank_the_demo_demands_alike(elasticsearch, demo_catalogue):
     indexing.rebuild()
     for demand in demo_demands():
-        embedded = rank(demand, top=10, engine="embedded")
-        searched = rank(demand, top=10, engine="elasticsearch")
+        embedded = rank(read_demand(demand), top=10, engine="embedded")
+        searched = rank(read_demand(demand), top=10, engine="elasticsearch")
         assert embedded and searched, demand["external_id"]
         assert embedded[0].institution == searched[0].institution, demand["external_id"]
         shared = {m.institution for m in embedded} & {m.institution for m in searched}
@@ -40,7 +42,7 @@ def test_both_engines_rank_the_demo_demands_alike(elasticsearch, demo_catalogue)
 
 def test_saves_are_queued_and_the_worker_indexes_them(elasticsearch, small_catalogue):
     indexing.rebuild()
-    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    demand = DemandRecord(title="robotics", fields=["intelligent-manufacturing"])
     tum = Institution.objects.get(external_id="de-tum")
     tum.status = "suspended"
     tum.save()
@@ -91,10 +93,12 @@ def test_saves_succeed_while_the_server_is_down_and_the_index_catches_up(setting
         server = OsmemServer.start(addr=address)  # back, empty: the worker rebuilds and drains
         assert indexing.drain() == 2
         assert not IndexOutbox.objects.exists()
-        match = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]}, engine="elasticsearch")[
-            0
-        ]
-        embedded = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]}, engine="embedded")[0]
+        match = rank(
+            DemandRecord(title="robotics", fields=["intelligent-manufacturing"]), engine="elasticsearch"
+        )[0]
+        embedded = rank(
+            DemandRecord(title="robotics", fields=["intelligent-manufacturing"]), engine="embedded"
+        )[0]
         assert match.institution == "de-tum" and match.signals == embedded.signals
     finally:
         server.close()
@@ -106,7 +110,7 @@ def test_a_configured_server_that_is_down_falls_back_to_the_embedded_engine(
     settings.SEARCH_BACKEND = "elasticsearch"
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     settings.ELASTICSEARCH_API_COMPAT = False
-    ranking = rank({"title": "robotics", "fields": ["intelligent-manufacturing"]})
+    ranking = rank(DemandRecord(title="robotics", fields=["intelligent-manufacturing"]))
     assert ranking.engine == "embedded" and ranking[0].institution == "de-tum"
     asked = client.post(
         "/api/v1/match?engine=elasticsearch", {"title": "robotics"}, content_type="application/json"

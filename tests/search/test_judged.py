@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from matching.exchange import read_demand
 from search.judging import Bm25, ndcg
 from search.ranking import rank
 
@@ -26,7 +27,7 @@ def test_engine_beats_bm25_on_the_judged_set(demo_catalogue):
     baseline = Bm25()
     engine_scores, bm25_scores = [], []
     for case in judged():
-        demand, grades = case["demand"], case["grades"]
+        demand, grades = read_demand(case["demand"]), case["grades"]
         engine_scores.append(ndcg([m.institution for m in rank(demand, top=10)], grades))
         bm25_scores.append(ndcg(baseline.rank(demand, top=10), grades))
     REPORT["engine"] = sum(engine_scores) / len(engine_scores)

@@ -3,11 +3,13 @@ cooperation, and the hard rule that suspended institutions never appear."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
 
 from catalog.models import Institution
+from search.demand import DemandRecord
 from search.ranking import rank
 from search.scoring import quality_value
 from tests.factories import make_country, make_evaluation, make_field, make_institution
@@ -15,7 +17,7 @@ from tests.factories import make_country, make_evaluation, make_field, make_inst
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def ranked(demand: dict, **options) -> list[str]:
+def ranked(demand: DemandRecord, **options) -> list[str]:
     return [match.institution for match in rank(demand, **options)]
 
 
@@ -24,38 +26,41 @@ def test_chinese_demand_finds_an_institution_described_only_in_english(small_cat
     make_institution(
         "de-robo", "Robotics Academy", germany, description_en="Industrial robotics and smart factory."
     )
-    assert "de-robo" in ranked({"title": "工业机器人与智能制造培训"})
+    assert "de-robo" in ranked(DemandRecord(title="工业机器人与智能制造培训"))
 
 
 def test_english_demand_finds_an_institution_described_only_in_chinese(small_catalogue):
-    assert ranked({"title": "Smart farming and greenhouse horticulture"})[0] == "nl-wur"
+    assert ranked(DemandRecord(title="Smart farming and greenhouse horticulture"))[0] == "nl-wur"
 
 
 def test_signals_add_up_to_the_score_and_reasons_follow_the_language(small_catalogue):
     english = rank(
-        {"title": "Industry 4.0 for manufacturing", "fields": ["intelligent-manufacturing"]}, language="en"
+        DemandRecord(title="Industry 4.0 for manufacturing", fields=["intelligent-manufacturing"]),
+        language="en",
     )[0]
     assert english.institution == "de-tum"
     assert round(sum(english.signals.values()), 4) == english.score
     assert set(english.signals) == {"topic", "destination", "quality", "cooperation"}
     assert "specialty: Intelligent manufacturing" in english.reasons
-    chinese = rank({"title": "智能制造", "fields": ["intelligent-manufacturing"]}, language="zh-hans")[0]
+    chinese = rank(DemandRecord(title="智能制造", fields=["intelligent-manufacturing"]), language="zh-hans")[
+        0
+    ]
     assert any("智能制造" in reason and "特长" in reason for reason in chinese.reasons)
 
 
 def test_suspended_institutions_never_appear(small_catalogue):
     assert "de-lapsed" not in ranked(
-        {"title": "robotics seminars", "fields": ["intelligent-manufacturing"]}, top=50
+        DemandRecord(title="robotics seminars", fields=["intelligent-manufacturing"]), top=50
     )
 
 
 def test_a_parent_or_child_field_is_a_partial_match(small_catalogue):
     manufacturing = small_catalogue["fields"]["manufacturing"]
     make_field("industrial-robots", "Industrial robots", "工业机器人", parent=manufacturing)
-    demand = {"title": "x", "fields": ["industrial-robots"]}
+    demand = DemandRecord(title="x", fields=["industrial-robots"])
     match = rank(demand)[0]
     assert match.institution == "de-tum"
-    full = rank({"title": "x", "fields": ["intelligent-manufacturing"]})[0]
+    full = rank(DemandRecord(title="x", fields=["intelligent-manufacturing"]))[0]
     assert 0 < match.signals["topic"] < full.signals["topic"]
 
 
@@ -63,16 +68,16 @@ def test_named_destination_ranks_higher_and_destinations_only_filters(small_cata
     netherlands = small_catalogue["countries"]["NL"]
     manufacturing = small_catalogue["fields"]["manufacturing"]
     make_institution("nl-fab", "Dutch Production Lab", netherlands, specialties=[(manufacturing, 1.0)])
-    demand = {"title": "factory", "fields": ["intelligent-manufacturing"]}
+    demand = DemandRecord(title="factory", fields=["intelligent-manufacturing"])
     assert ranked(demand)[0] == "de-tum"  # Germany is strong in manufacturing
-    assert ranked({**demand, "destinations": ["NL"]})[0] == "nl-fab"
-    assert ranked({**demand, "destinations": ["NL"], "destinations_only": True}) == ["nl-fab"]
+    assert ranked(dataclasses.replace(demand, destinations=["NL"]))[0] == "nl-fab"
+    assert ranked(dataclasses.replace(demand, destinations=["NL"], destinations_only=True)) == ["nl-fab"]
 
 
 def test_cooperating_institutions_gain_for_management_demands(small_catalogue):
-    demand = {"title": "x", "fields": ["intelligent-manufacturing"]}
-    professional = rank({**demand, "category": "professional"})[0]
-    management = rank({**demand, "category": "management"})[0]
+    demand = DemandRecord(title="x", fields=["intelligent-manufacturing"])
+    professional = rank(dataclasses.replace(demand, category="professional"))[0]
+    management = rank(dataclasses.replace(demand, category="management"))[0]
     assert professional.signals["cooperation"] == 0
     assert management.signals["cooperation"] > 0
 
@@ -104,7 +109,7 @@ def test_a_new_evaluation_moves_the_ranking_at_once(small_catalogue):
         description_en="Robotics.",
         description_zh="机器人。",
     )
-    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    demand = DemandRecord(title="robotics", fields=["intelligent-manufacturing"])
     before = {m.institution: m for m in rank(demand)}
     for number in range(12):
         make_evaluation(f"ev-rival-{number}", rival, 2.0)
@@ -113,7 +118,7 @@ def test_a_new_evaluation_moves_the_ranking_at_once(small_catalogue):
 
 
 def test_suspending_an_institution_removes_it_from_the_ranking_at_once(small_catalogue):
-    demand = {"title": "robotics", "fields": ["intelligent-manufacturing"]}
+    demand = DemandRecord(title="robotics", fields=["intelligent-manufacturing"])
     assert "de-tum" in ranked(demand)
     tum = Institution.objects.get(external_id="de-tum")
     tum.status = "suspended"
@@ -122,19 +127,19 @@ def test_suspending_an_institution_removes_it_from_the_ranking_at_once(small_cat
 
 
 def test_an_empty_demand_ranks_nothing(small_catalogue):
-    assert rank({"title": ""}) == []
+    assert rank(DemandRecord(title="")) == []
 
 
 def test_unrelated_institutions_are_not_ranked(small_catalogue):
     make_country("JP", "Japan", "日本")
-    assert ranked({"title": "Quantum chemistry of rare earth catalysts"}) == []
+    assert ranked(DemandRecord(title="Quantum chemistry of rare earth catalysts")) == []
 
 
 def test_the_patched_index_ranks_like_a_freshly_loaded_one(small_catalogue):
     from search.engines import embedded
     from search.models import IndexVersion
 
-    demand = {"title": "robotics and smart farming", "fields": ["intelligent-manufacturing"]}
+    demand = DemandRecord(title="robotics and smart farming", fields=["intelligent-manufacturing"])
     held = embedded.load_index(IndexVersion.current())
     wur = Institution.objects.get(external_id="nl-wur")
     wur.description_en = "Robotics for greenhouses and smart farming."

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from search.demand import DemandRecord
 from search.ranking import rank
 from tests.factories import make_field, make_institution
 
 pytestmark = pytest.mark.django_db
 
 
-def shared_words(demand: dict, institution: str, language: str) -> str:
+def shared_words(demand: DemandRecord, institution: str, language: str) -> str:
     with translation.override(language):
         matches = {match.institution: match for match in rank(demand, engine="embedded")}
         prefix = translation.gettext("shares words with the demand: %(words)s").split("%")[0]
@@ -29,7 +30,9 @@ def test_a_chinese_word_is_named_whole(small_catalogue):
         small_catalogue["countries"]["DE"],
         description_zh="海上风电的运维与并网技术研究。",
     )
-    words = shared_words({"external_id": "d", "title": "海上风电运维培训"}, "dk-dtu", "zh-hans").split("、")
+    words = shared_words(DemandRecord(external_id="d", title="海上风电运维培训"), "dk-dtu", "zh-hans").split(
+        "、"
+    )
     assert "海上风电" in words and "运维" in words
     assert not {"海上", "风电"} & set(words)
 
@@ -41,7 +44,7 @@ def test_the_words_that_added_most_come_first(small_catalogue):
         small_catalogue["countries"]["DE"],
         description_en="Turbine maintenance: turbine blades, turbine gearboxes and turbine towers. Offshore.",
     )
-    words = shared_words({"external_id": "d", "title": "offshore turbine maintenance"}, "dk-dtu", "en").split(
-        ", "
-    )
+    words = shared_words(
+        DemandRecord(external_id="d", title="offshore turbine maintenance"), "dk-dtu", "en"
+    ).split(", ")
     assert words[0] == "turbine"

@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from search.demand import DemandRecord
 from search.ranking import rank
 
 pytestmark = pytest.mark.django_db
@@ -58,19 +59,19 @@ def hanging(settings):
 
 
 def test_after_a_hang_rankings_skip_the_server_and_say_the_embedded_engine_ranked(hanging, small_catalogue):
-    first = rank(ROBOTICS)
+    first = rank(DemandRecord(**ROBOTICS))
     assert first.engine == "embedded" and first[0].institution == "de-tum"
     assert len(hanging.connections) == 1
 
-    second = rank(ROBOTICS)
+    second = rank(DemandRecord(**ROBOTICS))
     assert second.engine == "embedded" and second[0].institution == "de-tum"
     assert len(hanging.connections) == 1  # not asked at all
 
 
 def test_the_server_is_asked_again_once_the_pause_is_over(hanging, settings, small_catalogue):
     settings.ELASTICSEARCH_RETRY_AFTER = 0
-    rank(ROBOTICS)
-    rank(ROBOTICS)
+    rank(DemandRecord(**ROBOTICS))
+    rank(DemandRecord(**ROBOTICS))
     assert len(hanging.connections) == 2
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.exchange import read_demand
 from matching.rules import ERROR, check
 
 
@@ -22,10 +23,11 @@ class Command(BaseCommand):
         blocked = False
         # Read the whole file first, so a bad line stops the command before any output.
         for record in self.read_demands(file):
-            findings = check(record)
+            findings = check(read_demand(record))
             ok = not any(finding.severity == ERROR for finding in findings)
             blocked |= not ok
             line = {
+                # As given, even when it is not a valid key: each line must say which record it judged.
                 "demand": record.get("external_id"),
                 "ok": ok,
                 "findings": [finding.as_dict() for finding in findings],

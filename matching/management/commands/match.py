@@ -8,7 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.exchange import read_demand
 from matching.models import Demand
+from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import match_output, rank
 
@@ -37,13 +39,13 @@ class Command(BaseCommand):
                 raise CommandError(f"the search server did not answer: {error}") from error
             self.stdout.write(json.dumps(match_output(record, matches), ensure_ascii=False))
 
-    def board_demand(self, external_id: str) -> dict:
+    def board_demand(self, external_id: str) -> DemandRecord:
         found = Demand.objects.filter(external_id=external_id).first()
         if found is None:
             raise CommandError(f"no demand {external_id!r} on the board")
         return found.as_record()
 
-    def read_demands(self, file: str) -> list[dict]:
+    def read_demands(self, file: str) -> list[DemandRecord]:
         path = Path(file)
         if not path.exists():
             raise CommandError(f"{file}: no such file")
@@ -57,7 +59,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}:{number}: not valid JSON: {error.msg}") from error
             if not isinstance(record, dict) or record.get("type", "demand") != "demand":
                 raise CommandError(f'{file}:{number}: key "type": expected a demand record')
-            if not any(record.get(key) for key in ("title", "topic", "content", "fields")):
+            demand = read_demand(record)
+            if not (demand.title or demand.topic or demand.content or demand.fields):
                 raise CommandError(f"{file}:{number}: a demand needs a title, a topic, a content or fields")
-            records.append(record)
+            records.append(demand)
         return records
