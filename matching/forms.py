@@ -116,7 +116,8 @@ def warning_rules() -> list:
 
 
 class DemandForm(forms.ModelForm):
-    """A training demand with every key of the exchange format; `record()` is what the rules judge.
+    """A training demand with every key of the exchange format; `record()` is what the rules judge, and
+    `unsaved_demand()` what services.demands.save_demand writes.
 
     The special project distinguishes "not stated" from "none of these" (a stated null), as the
     exchange format does; foreign funding is an object only when the demand is foreign-funded; each
@@ -417,13 +418,17 @@ class DemandForm(forms.ModelForm):
         invalid = {name for name in self.errors}
         return [finding for finding in check(self.record()) if finding.key not in invalid]
 
-    def save(self, commit: bool = False) -> Demand:
-        """The demand with what was typed; never written here (services.demands.save_demand writes)."""
+    def unsaved_demand(self) -> Demand:
+        """The demand with what was typed, not yet written: services.demands.save_demand writes it."""
         demand = super().save(commit=False)
         demand.special_project_stated, demand.special_project = self._special_project(self.cleaned_data)
         demand.foreign_funding = self._foreign_funding(self.cleaned_data)
         demand.justifications = self.justifications()
         return demand
+
+    def save(self, commit: bool = True):
+        # A demand is written by services.demands.save_demand (version check, relations, re-publishing).
+        raise NotImplementedError("take unsaved_demand() and write it with services.demands.save_demand")
 
     def refresh_version(self, version: str) -> None:
         """After an edit conflict: the next save of this form, reviewed by its author, replaces `version`."""

@@ -68,7 +68,7 @@ def _edit(request: HttpRequest, unit: OrganizingUnit, demand: Demand) -> HttpRes
         if valid and action in ("save", "publish"):
             try:
                 demand = save_demand(
-                    form.save(),
+                    form.unsaved_demand(),
                     unit=unit,
                     by=request.user,
                     relations=form.relations(),

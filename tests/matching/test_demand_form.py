@@ -347,6 +347,15 @@ def test_the_forms_record_is_judged_like_the_demand_it_stores(client, people):
     }
 
 
+def test_the_form_builds_the_demand_and_leaves_writing_it_to_the_service(people):
+    form = DemandForm(form_data(), instance=Demand(organizing_unit=people["unit_x"]), unit=people["unit_x"])
+    assert form.is_valid()
+    assert form.unsaved_demand().pk is None and form.unsaved_demand().special_project_stated
+    with pytest.raises(NotImplementedError):
+        form.save()
+    assert not Demand.objects.exists()
+
+
 # Who may edit.
 
 
