@@ -92,7 +92,7 @@ def institutions(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "portal/office_institutions.html",
+        "catalog/office_institutions.html",
         {"filter": found, "page_obj": page, "rows": rows, "query": request.GET.urlencode()},
     )
 
@@ -122,7 +122,7 @@ def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{back}?{query}" if query else back)
     return render(
         request,
-        "portal/office_institution_status.html",
+        "catalog/office_institution_status.html",
         {
             "institution": institution,
             "form": form,
@@ -154,6 +154,6 @@ def quality_watch(request: HttpRequest) -> HttpResponse:
     below = institutions_below(setting.threshold, since)
     return render(
         request,
-        "portal/office_quality.html",
+        "catalog/office_quality.html",
         {"form": form, "below": below, "since": since, "setting": setting},
     )
