@@ -25,7 +25,9 @@ from matching.models import (
     Side,
     UnitMembership,
 )
+from matching.models.planning import AnnualPlan, is_foreign_affairs
 from matching.rules import ERROR, check
+from matching.services.planning import acts_at, overdue_summaries
 from portal.services import confirmable_memberships
 
 SHOWN = 20  # items listed per box; the box says how many more there are
@@ -72,16 +74,27 @@ class OfficeSection:
 
 
 @dataclass
+class PlanningSection:
+    """The project library and annual plans: what waits for this person's review, what is overdue."""
+
+    unit_member: bool
+    office: bool
+    waiting: list[AnnualPlan]
+    overdue_count: int
+
+
+@dataclass
 class Dashboard:
     waiting_membership: UnitMembership | None = None
     unit: UnitSection | None = None
     staff: StaffSection | None = None
     reviews: list[ExpertReview] | None = None
     office: OfficeSection | None = None
+    planning: PlanningSection | None = None
 
     @property
     def has_role(self) -> bool:
-        return bool(self.unit or self.staff or self.reviews is not None or self.office)
+        return bool(self.unit or self.staff or self.reviews is not None or self.office or self.planning)
 
 
 def dashboard_for(user) -> Dashboard:
@@ -98,7 +111,23 @@ def dashboard_for(user) -> Dashboard:
         board.reviews = list(_open_reviews(user).select_related("demand__organizing_unit")[:SHOWN])
     if is_office(user):
         board.office = office_section(user)
+    board.planning = planning_section(user, board)
     return board
+
+
+def planning_section(user, board: Dashboard) -> PlanningSection | None:
+    """For unit members, supervising departments and the two offices; None for everyone else."""
+    office = is_office(user)
+    if not (board.unit or office or is_foreign_affairs(user) or user.supervising_departments.exists()):
+        return None
+    reviewing = AnnualPlan.objects.visible_to(user).exclude(stage__in=["unit", "approved"])
+    waiting = [plan for plan in reviewing[:100] if acts_at(user, plan)][:SHOWN]
+    return PlanningSection(
+        unit_member=board.unit is not None,
+        office=office,
+        waiting=waiting,
+        overdue_count=overdue_summaries().count() if office else 0,
+    )
 
 
 def unit_section(user, unit: OrganizingUnit) -> UnitSection:

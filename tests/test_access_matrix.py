@@ -499,12 +499,11 @@ def test_access_in_the_other_language(client, people, world, row, role, method, 
 def test_the_matrix_covers_every_url_of_the_issue():
     """A URL added to the account, demand or negotiation pages without a row here fails this test."""
     from catalog import urls as catalog_urls
-    from matching import demand_urls, negotiation_urls, training_urls
-    from portal import account_urls
+    from matching import demand_urls, negotiation_urls, training_urls, unit_urls
 
     names = {
         pattern.name
-        for module in (account_urls, catalog_urls, demand_urls, negotiation_urls, training_urls)
+        for module in (catalog_urls, unit_urls, demand_urls, negotiation_urls, training_urls)
         for pattern in module.urlpatterns
     }
     rows = {row.name for row in ROWS}
@@ -825,3 +824,154 @@ def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people,
     response = client.post("/admin/login/", {"username": username, "password": "pw"})
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert "_auth_user_id" not in client.session
+
+
+# Planning: the project library, annual plans and their review, the office's planning pages. X has a
+# project from its public demand and a plan of it waiting with the unit; Y's plan waits at the office.
+
+
+@pytest.fixture
+def planning_world(world, people, small_catalogue) -> dict:
+    from matching.models import PlanYear
+    from matching.services import planning
+
+    next_year = timezone.localdate().year + 1
+    PlanYear.objects.create(year=next_year, deadline=timezone.localdate() + datetime.timedelta(days=30))
+
+    def project(unit, demand: Demand, title: str):
+        terms = {
+            "title": title, "plan_year": next_year, "headcount": 12, "days": 21, "cities": 1,
+            "category": "professional", "content": "学习德国经验。", "funding_source": "central",
+            "central_funds": Decimal("60"), "classification": "none", "demand": demand,
+            "fields": list(demand.fields.all()), "destinations": list(demand.destinations.all()),
+            "institutions": [small_catalogue["tum"]],
+        }  # fmt: skip
+        return planning.create_project(unit, by=None, values=terms)
+
+    x_project = project(people["unit_x"], Demand.objects.get(external_id="x-public"), "X-PROJECT")
+    y_project = project(people["unit_y"], Demand.objects.get(external_id="y-private"), "Y-PROJECT")
+    x_plan = planning.select_projects(planning.open_plan(people["unit_x"], next_year), [x_project], by=None)
+    y_plan = planning.select_projects(planning.open_plan(people["unit_y"], next_year), [y_project], by=None)
+    y_plan = planning.submit_plan(y_plan, by=people["yang"])
+    form = {
+        "title": "EDITED 工业4.0", "plan_year": str(next_year), "headcount": "12", "days": "21",
+        "cities": "1", "category": "professional", "content": "学习德国经验。", "funding_source": "central",
+        "central_funds": "60",
+        "classification": "none", "fields": [str(small_catalogue["fields"]["manufacturing"].pk)],
+        "destinations": [str(small_catalogue["countries"]["DE"].pk)],
+        "institutions": [str(small_catalogue["wur"].pk)],
+    }  # fmt: skip
+    item = y_plan.items.get()
+    review = {
+        f"item-{item.pk}-decision": "approved",
+        f"item-{item.pk}-opinion": "同意",
+        f"item-{item.pk}-rank": "1",
+    }
+    return {
+        **world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk, "year": next_year,
+        "x_project_id": x_project.pk, "project_form": form, "review": review,
+    }  # fmt: skip
+
+
+def planning_snapshot() -> dict:
+    from matching.models import AnnualPlan, PlanEvent, PlanningSettings, PlanYear, Project, Quota
+
+    return {
+        "projects": sorted(Project.objects.values_list("pk", "title", "plan_year", "closed_at")),
+        "plans": sorted(AnnualPlan.objects.values_list("pk", "unit_id", "year", "stage")),
+        "plan_events": PlanEvent.objects.count(),
+        "office": (
+            sorted(PlanningSettings.objects.values_list("max_headcount", "min_days")),
+            sorted(PlanYear.objects.values_list("year", "deadline")),
+            sorted(Quota.objects.values_list("year", "unit_id", "headcount")),
+        ),
+    }
+
+
+PLANNING_SETTINGS = {"form": "settings", "max_headcount": "20", "min_days": "1",
+                     "require_expert_review": "on", "summary_days": "30", "weight_rules": "30",
+                     "weight_institution": "20", "weight_match": "15", "weight_unit": "20",
+                     "weight_favoured": "15"}  # fmt: skip
+
+# fmt: off
+PLANNING_ROWS = [
+    # The library: the unit's own; the office reads every project; people without a planning role see none.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("project-list", "/projects/",
+        get=" no    no    no    ok    ok    no    ok"),
+    Row("project-create", "/projects/new/",
+        get=" no    no    no    ok    ok    no    no"),
+    Row("project-from-inquiry", "/inquiries/{to_open}/project/", data="{project_form}", changes="projects",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("project-detail", "/projects/{x_project}/",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("project-edit", "/projects/{x_project}/edit/", data="{project_form}", changes="projects",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    # Not approved yet: the unit's summary and closure are refused with a message, nothing changes.
+    Row("project-summary", "/projects/{x_project}/summary/",
+        data={"returned_on": "2020-01-01", "summary": "x"},
+        post="no    no    no    ok    no    no    no"),
+    Row("project-close", "/projects/{x_project}/close/",
+        post="no    no    no    ok    no    no    no"),
+    # Plans: X's waits with its unit, Y's at the office; each level acts only at its step.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("plan-list", "/plans/",
+        get=" no    no    no    ok    ok    no    ok"),
+    Row("plan-open", "/plans/new/", data={"year": "{year}"},
+        post="no    no    no    ok    ok    no    no"),
+    Row("plan-detail", "/plans/{x_plan}/",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("plan-detail-y", "/plans/{y_plan}/",
+        get=" no    no    no    no    ok    no    ok"),
+    Row("plan-projects", "/plans/{x_plan}/projects/", data={"projects": ["{x_project_id}"]},
+        post="no    no    no    ok    no    no    no"),
+    Row("plan-submit", "/plans/{x_plan}/submit/", changes="plans",
+        post="no    no    no    ok    no    no    no"),
+    Row("plan-review", "/plans/{y_plan}/review/", data="{review}", changes="plans",
+        post="no    no    no    no    no    no    ok"),
+    Row("plan-summary-table", "/plans/{x_plan}/summary.xlsx",
+        get=" no    no    no    ok    no    no    ok"),
+    # The office's planning page and its annual report.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("office-planning", "/office/planning/", data=PLANNING_SETTINGS, changes="office",
+        get=" no    no    no    no    no    no    ok",
+        post="no    no    no    no    no    no    ok"),
+    Row("planning-report", "/office/planning/report/?year={year}",
+        get=" no    no    no    no    no    no    ok"),
+]
+# fmt: on
+
+
+def planning_filled(value, world: dict):
+    """Like filled(), with "{name}" standing for a whole value of the world (a form, a list)."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in world:
+        found = world[value[1:-1]]
+        return str(found) if isinstance(found, int) else found
+    if isinstance(value, dict):
+        return {key: planning_filled(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [planning_filled(item, world) for item in value]
+    return filled(value, world)
+
+
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(PLANNING_ROWS)))
+def test_planning_access(client, people, planning_world, row, role, method, expected, prefix):
+    if role != "anon":
+        client.force_login(people[role])
+    before = {**snapshot(), **planning_snapshot()}
+    url = prefix + filled(row.path, planning_world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, planning_filled(row.data, planning_world))
+    assert_outcome(response, expected, role, method, row, before, {**snapshot(), **planning_snapshot()})
+
+
+def test_the_planning_matrix_covers_every_planning_url():
+    from matching import planning_urls
+
+    rows = {row.name for row in PLANNING_ROWS}
+    names = {pattern.name for pattern in planning_urls.urlpatterns}
+    assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
