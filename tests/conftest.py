@@ -89,13 +89,19 @@ def small_catalogue(db):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Prints the ranking quality measured on the judged set, when that test ran."""
+    """Prints the ranking quality measured on the judged sets, when those tests ran."""
     from tests.search.test_judged import REPORT
+    from tests.search.test_reach import REPORT as REACH
 
     if REPORT:
         terminalreporter.write_line(
             f"judged set ({REPORT['demands']:.0f} demands): nDCG@10 engine {REPORT['engine']:.3f}, "
             f"BM25 {REPORT['bm25']:.3f}"
+        )
+    for split in REACH.get("demands", {}):
+        terminalreporter.write_line(
+            f"reach set, {split} ({REACH['demands'][split]} demands): nDCG@10 engine "
+            f"{REACH['engine'][split]:.3f}, BM25 {REACH['bm25'][split]:.3f}"
         )
 
 
