@@ -57,8 +57,13 @@ def check_image(upload: UploadedFile) -> None:
     """Wagtail's own checks: a real image in a supported format, within the size and pixel limits. The
     pixels are counted from the image's header before anything is decoded: a small file can hold an image
     too big to open (WAGTAILIMAGES_MAX_IMAGE_PIXELS)."""
+    field = WagtailImageField()
     try:
-        WagtailImageField().clean(upload)
+        field.clean(upload)
+    except OSError as error:
+        # The format is told from the first bytes; a file cut short after them fails only when its size is
+        # read (Pillow's UnidentifiedImageError is an OSError).
+        raise forms.ValidationError(field.error_messages["invalid_image"], code="invalid_image") from error
     except forms.ValidationError as error:
         if error.code != "file_too_many_pixels":
             raise

@@ -237,6 +237,17 @@ def test_a_bad_file_is_named_in_the_readers_language_and_the_good_one_kept(clien
     assert not Outcome.objects.exists()
 
 
+def test_an_image_cut_short_after_its_header_is_a_form_error(client, people, small_catalogue):
+    """Found by tests/test_fuzz.py: the header says PNG, so the format check passes, but Pillow cannot read
+    the size (it used to be a 500)."""
+    client.force_login(people["xu"])
+    cut = SimpleUploadedFile("cut.png", png().read()[:40], content_type="image/png")
+    response = client.post("/zh-hans/outcomes/submit/", outcome_post(small_catalogue, images=[cut]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["images"][0].startswith("cut.png: ")
+    assert not Outcome.objects.exists() and not pending_images(people["xu"]).exists()
+
+
 def test_unticked_uploads_stay_out_and_others_uploads_cannot_be_claimed(client, people, small_catalogue):
     theirs = store_uploads(people["yang"], [png("theirs.png")], []).images[0]
     mine = store_uploads(people["xu"], [png("mine.png")], []).images[0]
