@@ -1,7 +1,8 @@
-"""Admin forms of the catalogue's pages."""
+"""Admin forms of the catalogue's pages, and the date input every form of the site uses."""
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -23,3 +24,13 @@ class CataloguePageForm(WagtailAdminPageForm):
             cleaned["slug"] = key or slugify(next((n for n in names if n), ""), allow_unicode=True)
             self.instance.slug = cleaned["slug"]
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and sends only ISO dates (2027-04-05), so its value is ISO in
+    every language, never the locale's 2027/04/05, which the picker would show as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

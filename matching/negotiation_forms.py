@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from catalog.forms import DateInput
 from matching.models import Inquiry, InquiryStatus, Proposal
 from matching.services.negotiation import MANUAL_MOVES
 
@@ -24,6 +25,7 @@ LATEST_PLANNED_DATE = datetime.date(2100, 12, 31)
 class PlannedDateField(forms.DateField):
     """A date of a planned programme or training group, refused after LATEST_PLANNED_DATE."""
 
+    widget = DateInput
     default_validators = [
         MaxValueValidator(LATEST_PLANNED_DATE, message=_("Enter a date no later than %(limit_value)s."))
     ]
@@ -132,8 +134,6 @@ class ProposalForm(forms.ModelForm):
         field_classes = {"start_date": PlannedDateField, "end_date": PlannedDateField}
         widgets = {
             "outline": forms.Textarea(attrs={"rows": 5}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "price_per_person": forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
         }
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from catalog.forms import DateInput
 from catalog.models import Country, Field, Institution
 from catalog.numbers import IdChoiceField, IdMultipleChoiceField
 from matching.models import Demand, OrganizingUnit
@@ -88,9 +89,7 @@ class ReviewForm(forms.Form):
 
 
 class SummaryForm(forms.Form):
-    returned_on = PlannedDateField(
-        label=_("Group returned on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    returned_on = PlannedDateField(label=_("Group returned on"))
     summary = forms.CharField(
         label=_("Project summary"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -100,7 +99,7 @@ class PlanYearForm(forms.ModelForm):
     class Meta:
         model = PlanYear
         fields = ["year", "deadline"]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"deadline": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from catalog.forms import DateInput
 from catalog.spreadsheets import cells
 from matching.models import Inquiry, LogEntry, Side, TrainingGroup
 from matching.negotiation_forms import PlannedDateField
@@ -37,10 +38,6 @@ class GroupForm(forms.ModelForm):
         model = TrainingGroup
         fields = ["start_date", "end_date", "cities", "participants", "leader_name"]
         field_classes = {"start_date": PlannedDateField, "end_date": PlannedDateField}
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-        }
 
     def clean(self):
         data = super().clean()
@@ -54,7 +51,7 @@ class LogEntryForm(forms.ModelForm):
         model = LogEntry
         fields = ["date", "place", "content", "hours", "notes"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput,
             "content": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }

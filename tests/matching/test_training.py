@@ -390,3 +390,35 @@ def test_a_log_entry_falls_within_the_training(group, people, client):
         )
     add_log_entry(group, by=people["xu"], date=group.end_date, place="Munich", content="Closing", hours=1)
     assert group.log_entries.count() == 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_group_form_fills_its_dates_from_the_proposal_as_iso_in_both_languages(
+    agreed, people, client, language
+):
+    proposal = agreed.proposals.get()
+    client.force_login(people["xu"])
+    page = client.get(f"/{language}/inquiries/{agreed.pk}/training-group/").text
+    for name in ("start_date", "end_date"):
+        value = getattr(proposal, name).isoformat()
+        assert re.search(rf'<input type="date" name="{name}" value="{value}"', page)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_date_input_of_the_site_renders_iso(language):
+    from matching.negotiation_forms import ProposalForm
+    from matching.planning_forms import PlanYearForm, SummaryForm
+    from matching.views.training import GroupForm, LogEntryForm
+
+    day = datetime.date(2027, 4, 5)
+    forms = [
+        ProposalForm(initial={"start_date": day, "end_date": day}),
+        GroupForm(initial={"start_date": day, "end_date": day}),
+        LogEntryForm(initial={"date": day}),
+        SummaryForm(initial={"returned_on": day}),
+        PlanYearForm(initial={"deadline": day}),
+    ]
+    with translation.override(language):
+        for form in forms:
+            dates = [field for field in form if getattr(field.field.widget, "input_type", "") == "date"]
+            assert dates and all('value="2027-04-05"' in str(field) for field in dates), type(form)
