@@ -8,5 +8,9 @@ app_name = "api"
 urlpatterns = [
     path("match", MatchView.as_view(), name="match"),
     path("schema", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="search/redoc.html"),
+        name="docs",
+    ),
 ]

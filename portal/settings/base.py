@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,6 +168,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Only the portal's public API; Wagtail's own admin API is not part of it.
     "PREPROCESSING_HOOKS": ["search.api.public_endpoints"],
+    # ReDoc from the project's static files: the docs page works without internet.
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Accounts (django-allauth): sign-in by email, verified before first use; allauth's rate limits apply.

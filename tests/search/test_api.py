@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
@@ -76,6 +79,15 @@ def test_openapi_description_is_served(client):
     schema = client.get("/api/v1/schema", HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "/api/v1/match" in schema.content.decode()
+
+
+def test_the_api_docs_load_redoc_from_the_projects_static_files(client):
+    page = client.get("/api/v1/docs").text
+    addresses = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert any(a.startswith(settings.STATIC_URL) and a.endswith("redoc.standalone.js") for a in addresses)
+    assert all(a.startswith("/") and not a.startswith("//") for a in addresses), addresses
+    assert "http" not in page.replace(settings.STATIC_URL, "")
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
 
 
 @pytest.mark.parametrize("key", ["title", "topic", "content"])
