@@ -1,6 +1,6 @@
-"""Who is who: the roles every room can ask about without importing the portal. Office reviewers and
-experts are Django groups; institution staff and organizing-unit members are memberships kept with what
-they belong to (catalog.InstitutionStaff, matching.UnitMembership)."""
+"""Who is who: the roles every room can ask about without importing the portal. Office reviewers, the
+foreign-affairs office and experts are Django groups; institution staff and organizing-unit members are
+memberships kept with what they belong to (catalog.InstitutionStaff, matching.UnitMembership)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 OFFICE_REVIEWERS = "Office reviewers"
+# The foreign-affairs office (外事主管部门): the last review of an annual plan before it is filed.
+FOREIGN_AFFAIRS = "Foreign affairs office"
 EXPERTS = "Experts"
 
 
@@ -38,6 +40,11 @@ def office_required(view):
         return view(request, *args, **kwargs)
 
     return office_view
+
+
+def is_foreign_affairs(user) -> bool:
+    """Reviewers of the foreign-affairs office: the last review before a plan is filed."""
+    return in_group(user, FOREIGN_AFFAIRS)
 
 
 def is_expert(user) -> bool:

@@ -14,17 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Field, Institution
-from catalog.roles import in_group, is_office
+from catalog.roles import FOREIGN_AFFAIRS, is_foreign_affairs, is_office  # noqa: F401 (planning's names)
 from matching.models.demands import Demand, DemandCategory, OrganizingUnit, member_unit
 from matching.models.negotiation import Inquiry
 
-FOREIGN_AFFAIRS = "Foreign affairs office"
 ROLLING_YEARS = 3  # the library rolls over the next three plan years (每年滚动编制未来三年)
 
 
-def is_foreign_affairs(user) -> bool:
-    """Reviewers of the foreign-affairs office (外事主管部门): the last review before a plan is filed."""
-    return in_group(user, FOREIGN_AFFAIRS)
+def has_planning_role(user) -> bool:
+    """Whoever takes part in planning: unit members, supervising departments, the two offices."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        member_unit(user)
+        or is_office(user)
+        or is_foreign_affairs(user)
+        or user.supervising_departments.exists()
+    )
 
 
 def library_years(today: datetime.date | None = None) -> list[int]:

@@ -35,7 +35,7 @@ from matching.models import (
     Stage,
     member_unit,
 )
-from matching.models.planning import is_foreign_affairs, library_years
+from matching.models.planning import has_planning_role, library_years
 from matching.planning_forms import (
     PlanningSettingsForm,
     PlanProjectsForm,
@@ -50,16 +50,6 @@ from matching.services.planning import Decision, PlanningRefused
 from matching.views.statistics import XLSX, xlsx_response
 
 PER_PAGE = 20
-
-
-def has_planning_role(user) -> bool:
-    """Whoever takes part in planning: unit members, supervising departments, the two offices."""
-    return bool(
-        member_unit(user)
-        or is_office(user)
-        or is_foreign_affairs(user)
-        or user.supervising_departments.exists()
-    )
 
 
 def _planner(request: HttpRequest) -> None:
