@@ -28,7 +28,7 @@ from matching.models import (
 from matching.models.planning import AnnualPlan, is_foreign_affairs
 from matching.rules import ERROR, check
 from matching.services.planning import acts_at, overdue_summaries
-from portal.services import confirmable_memberships
+from matching.services.units import confirmable_memberships
 
 SHOWN = 20  # items listed per box; the box says how many more there are
 

@@ -9,11 +9,13 @@ from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
 from matching.models import UnitMembership
-from portal.services import ask_for_confirmation
+from matching.services.units import ask_for_confirmation
 
 
 @receiver(email_confirmed)
 def ask_colleagues_once_verified(sender, request, email_address, **kwargs) -> None:
+    """The second half of sign-up (portal.forms.SignupForm.signup): a person who asked to join a unit waits
+    for colleagues only once their address is proved."""
     membership = UnitMembership.objects.filter(user=email_address.user, confirmed_at__isnull=True).first()
     if membership is not None:
         ask_for_confirmation(membership)

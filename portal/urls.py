@@ -24,8 +24,10 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("", include("portal.account_urls")),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    # Each room's pages with global names (`staff-invitations`, `unit-join`), then matching's namespaced ones.
     path("", include("catalog.urls")),
+    path("", include("matching.unit_urls")),
     path("", include("matching.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -499,12 +499,11 @@ def test_access_in_the_other_language(client, people, world, row, role, method, 
 def test_the_matrix_covers_every_url_of_the_issue():
     """A URL added to the account, demand or negotiation pages without a row here fails this test."""
     from catalog import urls as catalog_urls
-    from matching import demand_urls, negotiation_urls, training_urls
-    from portal import account_urls
+    from matching import demand_urls, negotiation_urls, training_urls, unit_urls
 
     names = {
         pattern.name
-        for module in (account_urls, catalog_urls, demand_urls, negotiation_urls, training_urls)
+        for module in (catalog_urls, unit_urls, demand_urls, negotiation_urls, training_urls)
         for pattern in module.urlpatterns
     }
     rows = {row.name for row in ROWS}
