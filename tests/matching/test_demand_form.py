@@ -452,7 +452,7 @@ def test_the_form_renders_in_both_languages(client, people, prefix):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-check-url="' + prefix + '/demands/check/"' in html
-    assert "portal/demand_form.js" in html
+    assert "matching/demand_form.js" in html
     demand = drafted(client)
     assert client.get(f"{prefix}/demands/{demand.external_id}/edit/").status_code == 200
 

@@ -134,7 +134,7 @@ def test_the_office_sees_every_chart_with_its_table(client, people, figures, lan
     assert response.status_code == 200
     page = response.content.decode()
     assert "vendor/chartjs/chart.umd.min.js" in page
-    assert "portal/statistics.js" in page
+    assert "matching/statistics.js" in page
     for name in statistics.TABLES:
         assert f'data-chart="chart-{name}"' in page
         assert f'id="chart-{name}"' in page  # the json_script block
