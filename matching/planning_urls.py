@@ -22,4 +22,5 @@ urlpatterns = [
     path("plans/<id:pk>/summary.xlsx", planning.plan_summary_table, name="plan-summary-table"),
     path("office/planning/", planning.office_planning, name="office-planning"),
     path("office/planning/report/", planning.planning_report, name="planning-report"),
+    path("office/groups-abroad/", planning.groups_abroad, name="groups-abroad"),
 ]

@@ -940,6 +940,8 @@ PLANNING_ROWS = [
         post="no    no    no    no    no    no    ok"),
     Row("planning-report", "/office/planning/report/?year={year}",
         get=" no    no    no    no    no    no    ok"),
+    Row("groups-abroad", "/office/groups-abroad/",
+        get=" no    no    no    no    no    no    ok"),
 ]
 # fmt: on
 

@@ -27,6 +27,21 @@ class TrainingGroupQuerySet(models.QuerySet):
         groups = self.select_related("inquiry__demand__organizing_unit", "inquiry__institution")
         return groups if readable is None else groups.filter(readable)
 
+    def abroad_on(self, day: datetime.date) -> TrainingGroupQuerySet:
+        """Groups abroad that day (its first to its last day of training), each with its log's last entry
+        as `last_date`, `last_place` and `last_content`: the office's "groups abroad now"."""
+        last = LogEntry.objects.filter(group=models.OuterRef("pk")).order_by("-date", "-created_at", "-pk")
+        return (
+            self.filter(start_date__lte=day, end_date__gte=day)
+            .select_related("inquiry__demand__organizing_unit", "inquiry__institution__country")
+            .annotate(
+                last_date=models.Subquery(last.values("date")[:1]),
+                last_place=models.Subquery(last.values("place")[:1]),
+                last_content=models.Subquery(last.values("content")[:1]),
+            )
+            .order_by("end_date", "pk")
+        )
+
 
 class TrainingGroup(models.Model):
     """The group a unit sends on an agreed inquiry, with a token per evaluating side: `unit_token` lets the

@@ -33,6 +33,7 @@ from matching.models import (
     Project,
     Quota,
     Stage,
+    TrainingGroup,
     member_unit,
 )
 from matching.models.planning import has_planning_role, library_years
@@ -408,6 +409,15 @@ def office_planning(request: HttpRequest) -> HttpResponse:
         "summary_days": settings.summary_days,
     }
     return render(request, "matching/planning/office.html", context, status=400 if which else 200)
+
+
+@office_required
+def groups_abroad(request: HttpRequest) -> HttpResponse:
+    """The training groups abroad today, where they are, and the last entry of each one's log."""
+    groups = TrainingGroup.objects.abroad_on(timezone.localdate())
+    page = Paginator(groups, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "groups": page.object_list, "today": timezone.localdate()}
+    return render(request, "matching/planning/groups_abroad.html", context)
 
 
 @login_required
