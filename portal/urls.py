@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from matching.views import files
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     # Before Wagtail's admin URLs, so that its own sign-in form is never served (portal.views.admin_sign_in).
@@ -20,6 +23,8 @@ urlpatterns = [
     path("private-files/<path:name>", files.private_file, name="private-file"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("search.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -381,6 +381,14 @@ ROWS = [
         changes="institutions",
         get=" no    no    no    no    no    no    ok",
         post="no    no    no    no    no    no    ok"),
+    # Open data: the public catalogue is anyone's to download.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("open-data", "/open-data/",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("open-data-jsonl", "/open-data/catalogue.jsonl",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("open-data-csv", "/open-data/institutions.csv",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
     # The training group of X's registered demand at TUM: both sides and the office read it; each side
     # prints only its own evaluation code; a link may be used by anyone holding it (the group's phones),
     # but never by a signed-in person of the other side.
@@ -510,6 +518,28 @@ def test_the_matrix_covers_every_url_of_the_issue():
     # A URL is covered by the row of its name or by rows named after it (one per demand, say).
     uncovered = {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
     assert not uncovered
+
+
+# Files for crawlers and programs, outside the language prefix: anyone's.
+
+# fmt: off
+SITE_ROWS = [
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("sitemap", "/sitemap.xml",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("robots", "/robots.txt",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("api-docs", "/api/v1/docs",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(SITE_ROWS, prefix="")))
+def test_site_file_access(client, people, world, row, role, method, expected, prefix):
+    before = snapshot()
+    response = request(client, people, world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, snapshot())
 
 
 # The files of an outcome not yet published: its unit and the office fetch them, nobody else; they are not

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
 ]
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "portal.middleware.OfficeTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "catalog.cache.CatalogueStampMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -161,6 +163,8 @@ REST_FRAMEWORK = {
     # a header a client sets itself must not buy it a fresh count.
     "NUM_PROXIES": 0,
 }
+# The licence of the open data download (catalog/open_data.py), named in its first line.
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC BY 4.0, https://creativecommons.org/licenses/by/4.0/")
 SPECTACULAR_SETTINGS = {
     "TITLE": "International Training Match API",
     "DESCRIPTION": "Ranks foreign training institutions for a training demand (exchange format records).",
