@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -181,7 +182,8 @@ class BilingualIndexPage(Page):
 
     @staticmethod
     def paginate(request, items, size: int = PAGE_SIZE):
-        return Paginator(items, size).get_page(request.GET.get("page"))
+        # Lazy: the template's cached fragment usually holds the page already, and counting is a query.
+        return SimpleLazyObject(lambda: Paginator(items, size).get_page(request.GET.get("page")))
 
 
 class InstitutionIndexPage(BilingualIndexPage):
@@ -335,7 +337,8 @@ class Institution(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = Course.objects.public().child_of(self).order_by("-premium", "title")
-        context["quality"] = self.quality_record()
+        # Lazy, like the querysets beside it: a cached fragment of the page needs none of them.
+        context["quality"] = SimpleLazyObject(self.quality_record)
         context["specialties"] = self.specialties.select_related("field").order_by("-weight")
         context["outcomes"] = Outcome.objects.public().filter(institutions=self).order_by("-year")[:6]
         return context
@@ -429,7 +432,8 @@ class Course(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["institution"] = self.provider
+        # Lazy: only the page's fragment reads it, when the cache does not hold it.
+        context["institution"] = SimpleLazyObject(lambda: self.provider)
         return context
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -30,12 +31,15 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         institutions = Institution.objects.public()
-        context["figures"] = {
-            "institutions": institutions.count(),
-            "countries": Country.objects.filter(institutions__in=institutions).distinct().count(),
-            "premium_courses": Course.objects.public().filter(premium=True).count(),
-            "outcomes": Outcome.objects.public().count(),
-        }
+        # Lazy: four counts the page's cached fragment does not need.
+        context["figures"] = SimpleLazyObject(
+            lambda: {
+                "institutions": institutions.count(),
+                "countries": Country.objects.filter(institutions__in=institutions).distinct().count(),
+                "premium_courses": Course.objects.public().filter(premium=True).count(),
+                "outcomes": Outcome.objects.public().count(),
+            }
+        )
         context["latest_outcomes"] = Outcome.objects.public().order_by("-year", "-pk")[:3]
         context["featured_courses"] = (
             Course.objects.public().filter(premium=True).select_related("provider").order_by("?")[:4]
