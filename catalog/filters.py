@@ -70,11 +70,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     def facet_choices(self, name: str) -> list[tuple[str, str]]:
         definition = self.filters[name]
         if isinstance(definition, django_filters.ModelMultipleChoiceFilter):
-            return [(obj.code, obj.name) for obj in definition.queryset]
+            key = definition.extra.get("to_field_name", "code")
+            return [(getattr(obj, key), obj.name) for obj in definition.queryset]
         if isinstance(definition, django_filters.BooleanFilter):
             return [("True", definition.label)]
         if hasattr(definition, "extra") and definition.extra.get("choices"):
-            return [(str(value), label) for value, label in definition.extra["choices"]]
+            choices = definition.extra["choices"]
+            return [(str(value), label) for value, label in (choices() if callable(choices) else choices)]
         return [(value, value) for value in self.facet_counts_values(name)]
 
     def facet_counts_values(self, name: str) -> list[str]:
@@ -199,13 +201,35 @@ class CourseFilter(FacetedFilterSet):
         return super().qs.order_by("title")
 
 
+def showcase_units() -> list[tuple[str, str]]:
+    """The organizing units named by published outcomes."""
+    names = Outcome.objects.public().exclude(organizing_unit="").values_list("organizing_unit", flat=True)
+    return [(name, name) for name in sorted(set(names))]
+
+
 class OutcomeFilter(FacetedFilterSet):
     field = field_facet("fields__code")
     country = country_facet("country__code")
+    institution = django_filters.ModelMultipleChoiceFilter(
+        field_name="institutions__external_id",
+        queryset=Institution.objects.public(),
+        to_field_name="external_id",
+        label=_("Institution"),
+        distinct=True,
+    )
+    unit = django_filters.MultipleChoiceFilter(
+        field_name="organizing_unit", choices=showcase_units, label=_("Organizing unit")
+    )
     year = django_filters.NumberFilter(label=_("Year"))
 
-    facets = ("field", "country", "year")
-    facet_lookups = {"field": "fields__code", "country": "country__code", "year": "year"}
+    facets = ("field", "country", "institution", "unit", "year")
+    facet_lookups = {
+        "field": "fields__code",
+        "country": "country__code",
+        "institution": "institutions__external_id",
+        "unit": "organizing_unit",
+        "year": "year",
+    }
 
     class Meta:
         model = Outcome

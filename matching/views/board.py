@@ -4,6 +4,8 @@ policy findings), the unit's own demands, and the "find institutions" search."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.generic import DetailView
@@ -71,6 +73,16 @@ class DemandDetailView(DetailView):
             .prefetch_related("fields", "destinations", "institutions"),
             external_id=self.kwargs["external_id"],
         )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if request.user.is_authenticated:
+                raise
+            # A link to a demand only members may read: signing in may open it. Any demand the visitor
+            # may not see is answered so, existing or not, so the answer tells nothing of it.
+            return redirect_to_login(request.get_full_path())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import CourseLibraryPage, InstitutionIndexPage, OutcomeIndexPage
-from tests.factories import make_outcome
+from tests.factories import make_course, make_outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,59 @@ def test_showcase_filters_by_year(client, small_catalogue, outcome):
     showcase = url_in("en", OutcomeIndexPage.objects.get())
     assert "Robot line retrofit" in client.get(showcase, {"year": 2019}).text
     assert "Robot line retrofit" not in client.get(showcase, {"year": 2020}).text
+
+
+@pytest.fixture
+def wageningen_outcome(small_catalogue):
+    return make_outcome(
+        "oc-2",
+        "设施园艺示范",
+        "Greenhouse demonstration",
+        institutions=[small_catalogue["wur"]],
+        organizing_unit="山东省农业农村厅",
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_showcase_filters_by_institution_and_by_unit(
+    client, small_catalogue, outcome, wageningen_outcome, language
+):
+    showcase = url_in(language, OutcomeIndexPage.objects.get())
+    page = client.get(showcase).text
+    assert 'data-facet="institution"' in page and 'data-facet="unit"' in page
+    assert 'name="unit" value="山东省农业农村厅"' in page and 'name="institution" value="nl-wur"' in page
+
+    by_institution = client.get(showcase, {"institution": "nl-wur"}).text
+    assert 'data-outcome="oc-2"' in by_institution and 'data-outcome="oc-1"' not in by_institution
+    by_unit = client.get(showcase, {"unit": "江苏省科学技术厅"}).text
+    assert 'data-outcome="oc-1"' in by_unit and 'data-outcome="oc-2"' not in by_unit
+    both = client.get(showcase, {"unit": ["江苏省科学技术厅", "山东省农业农村厅"]}).text
+    assert 'data-outcome="oc-1"' in both and 'data-outcome="oc-2"' in both
+
+
+@pytest.mark.parametrize(
+    "query", [{"institution": "de-lapsed"}, {"unit": "x" * 5000}, {"institution": "\x00"}, {"unit": ""}]
+)
+def test_odd_showcase_filters_answer_without_error(client, small_catalogue, outcome, query):
+    assert client.get(url_in("en", OutcomeIndexPage.objects.get()), query).status_code == 200
+
+
+def test_the_showcase_offers_no_unit_of_an_unpublished_outcome(client, small_catalogue, outcome):
+    make_outcome("oc-draft", "草稿成果", organizing_unit="未发布的单位").unpublish()
+    assert "未发布的单位" not in client.get(url_in("zh-hans", OutcomeIndexPage.objects.get())).text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_course_page_leads_to_contacting_its_institution(client, small_catalogue, language):
+    tum = small_catalogue["tum"]
+    page = client.get(url_in(language, small_catalogue["course"])).text
+    assert f'href="{url_in(language, tum)}#contact"' in page
+    assert f'href="/{language}/find/?text=' in page
+    assert 'id="contact"' in client.get(url_in(language, tum)).text
+
+
+def test_a_course_of_a_suspended_institution_offers_no_contact(client, small_catalogue):
+    course = make_course("de-lapsed-01", small_catalogue["lapsed"], "Lapsed seminar", "停训研讨")
+    page = client.get(url_in("en", course))
+    if page.status_code == 200:
+        assert "#contact" not in page.text

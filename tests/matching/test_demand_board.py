@@ -100,13 +100,35 @@ def test_the_board_lists_and_counts_only_what_the_reader_may_see(client, people,
         assert hidden not in html
 
 
-@pytest.mark.parametrize("who", list(SEES))
-def test_a_demand_page_is_404_for_a_reader_who_may_not_see_it(client, people, board, who):
-    if who:
-        client.force_login(people[who])
+@pytest.mark.parametrize("who", [who for who in SEES if who])
+def test_a_demand_page_is_404_for_a_signed_in_reader_who_may_not_see_it(client, people, board, who):
+    client.force_login(people[who])
     for external_id in ALL:
         expected = 200 if external_id in SEES[who] else 404
         assert client.get(f"/en/demands/{external_id}/").status_code == expected, external_id
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_visitor_following_a_link_to_a_demand_they_may_not_see_is_asked_to_sign_in(
+    client, people, board, language
+):
+    assert client.get(f"/{language}/demands/x-public/").status_code == 200
+    for external_id in [*(ALL - SEES[None]), "no-such-demand"]:
+        path = f"/{language}/demands/{external_id}/"
+        response = client.get(path)
+        assert response.status_code == 302, external_id
+        assert response["Location"].startswith(f"/{language}/accounts/login/?next=/{language}/demands/")
+        assert "SECRET" not in response.content.decode()
+    # An address that is no demand's at all is simply not found.
+    assert client.get(f"/{language}/demands/%E2%80%AE%00/").status_code == 404
+
+
+def test_after_signing_in_the_visitor_lands_on_the_demand(client, people, board):
+    response = client.get("/en/demands/x-private/")
+    client.force_login(people["xu"])
+    next_path = response["Location"].split("next=", 1)[1]
+    assert next_path == "/en/demands/x-private/"
+    assert client.get(next_path).status_code == 200
 
 
 def test_the_status_facet_is_offered_only_to_units_and_the_office(client, people, board):
