@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import DateInput
 from catalog.models import Country, Field, Institution
 from catalog.numbers import IdChoiceField, IdMultipleChoiceField
-from matching.models import Demand, OrganizingUnit
+from matching.models import Demand, OrganizingUnit, UnitOutcome
 from matching.models.planning import ItemStatus, PlanningSettings, PlanYear, Project, Quota, library_years
 from matching.negotiation_forms import PlannedDateField
 from matching.services.planning import PROJECT_FIELDS
@@ -93,6 +93,34 @@ class SummaryForm(forms.Form):
     summary = forms.CharField(
         label=_("Project summary"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+class FollowUpForm(forms.Form):
+    """The outcome's follow-up six months after closure; the outcome to revise is asked only of a project
+    that has none linked yet."""
+
+    what_changed = forms.CharField(
+        label=_("What changed"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    economic_benefit = forms.CharField(
+        label=_("Economic benefit"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    social_benefit = forms.CharField(
+        label=_("Social benefit"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = IdChoiceField(
+        label=_("The outcome in the showcase it updates"), queryset=UnitOutcome.objects.none(),
+        required=False, help_text=_("Without one, the office reads the follow-up with the project."),
+    )  # fmt: skip
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        if project.outcome_id is None:
+            self.fields["outcome"].queryset = UnitOutcome.objects.filter(unit=project.unit).select_related(
+                "outcome"
+            )
+        else:
+            del self.fields["outcome"]
 
 
 class PlanYearForm(forms.ModelForm):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<id:pk>/edit/", planning.project_edit, name="project-edit"),
     path("projects/<id:pk>/summary/", planning.project_summary, name="project-summary"),
     path("projects/<id:pk>/close/", planning.project_close, name="project-close"),
+    path("projects/<id:pk>/follow-up/", planning.project_follow_up, name="project-follow-up"),
     path("plans/", planning.plan_list, name="plan-list"),
     path("plans/new/", planning.plan_open, name="plan-open"),
     path("plans/<id:pk>/", planning.plan_detail, name="plan-detail"),

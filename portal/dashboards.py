@@ -3,7 +3,7 @@ dashboard template reads. A person may hold several roles (a unit member who is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -27,7 +27,7 @@ from matching.models import (
 )
 from matching.models.planning import AnnualPlan, is_foreign_affairs
 from matching.rules import ERROR, check
-from matching.services.planning import acts_at, overdue_summaries
+from matching.services.planning import acts_at, follow_ups_waiting, overdue_summaries
 from matching.services.units import confirmable_memberships
 
 SHOWN = 20  # items listed per box; the box says how many more there are
@@ -81,6 +81,7 @@ class PlanningSection:
     office: bool
     waiting: list[AnnualPlan]
     overdue_count: int
+    follow_ups: list = field(default_factory=list)  # the unit's outcome follow-ups asked for
 
 
 @dataclass
@@ -127,6 +128,7 @@ def planning_section(user, board: Dashboard) -> PlanningSection | None:
         office=office,
         waiting=waiting,
         overdue_count=overdue_summaries().count() if office else 0,
+        follow_ups=list(follow_ups_waiting(board.unit.unit)[:SHOWN]) if board.unit else [],
     )
 
 

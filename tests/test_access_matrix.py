@@ -945,6 +945,11 @@ PLANNING_ROWS = [
         post="no    no    no    ok    no    no    no"),
     Row("project-close", "/projects/{x_project}/close/",
         post="no    no    no    ok    no    no    no"),
+    # Not closed yet: the unit's follow-up form says so and the answer is refused with a message.
+    Row("project-follow-up", "/projects/{x_project}/follow-up/", data={"what_changed": "x",
+        "economic_benefit": "x", "social_benefit": "x"},
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
     # Plans: X's waits with its unit, Y's at the office; each level acts only at its step.
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("plan-list", "/plans/",

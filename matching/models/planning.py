@@ -17,6 +17,7 @@ from catalog.models import Country, Field, Institution
 from catalog.roles import FOREIGN_AFFAIRS, is_foreign_affairs, is_office  # noqa: F401 (planning's names)
 from matching.models.demands import Demand, DemandCategory, OrganizingUnit, member_unit
 from matching.models.negotiation import Inquiry
+from matching.models.outcomes import UnitOutcome
 
 ROLLING_YEARS = 3  # the library rolls over the next three plan years (每年滚动编制未来三年)
 
@@ -214,6 +215,15 @@ class Project(models.Model):
     summary_filed_at = models.DateTimeField(null=True, blank=True)
     funds_settled_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The showcase outcome the project led to: its follow-up six months after closure revises it.
+    outcome = models.ForeignKey(
+        UnitOutcome,
+        verbose_name=_("outcome"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -366,3 +376,29 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.level} {self.action}"
+
+
+class OutcomeFollowUp(models.Model):
+    """The unit's follow-up of a closed project's outcome, asked for six months after closure: what changed,
+    the economic and social benefit. It revises the project's outcome (for the office's moderation), or,
+    without one, waits here for the office to read."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="follow_up")
+    # When the unit was asked (once per project); empty when it answered before being asked.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    what_changed = models.TextField(_("what changed"), blank=True)
+    economic_benefit = models.TextField(_("economic benefit"), blank=True)
+    social_benefit = models.TextField(_("social benefit"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whether the answer went to the office as a revision of the project's outcome.
+    revised_outcome = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-answered_at", "-pk"]
+        verbose_name = _("outcome follow-up")
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.answered_at or self.requested_at}"

@@ -14,19 +14,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from catalog.roles import OFFICE_REVIEWERS, is_office
 from catalog.text import pick_language
 from matching import exchange
-from matching.models import Demand, Inquiry, InquiryStatus, OrganizingUnit, Proposal
+from matching.models import Demand, Inquiry, InquiryStatus, OrganizingUnit, Proposal, UnitOutcome
 from matching.models.planning import (
     FOREIGN_AFFAIRS,
     REVIEW_LEVELS,
     AnnualPlan,
     Classification,
     ItemStatus,
+    OutcomeFollowUp,
     PlanEvent,
     PlanItem,
     PlanningSettings,
@@ -41,6 +42,8 @@ from matching.models.planning import (
 )
 from matching.rules import ERROR, Finding, check
 from matching.services.notify import notify
+from matching.services.outcomes import TEXT_FIELDS as OUTCOME_TEXTS
+from matching.services.outcomes import can_revise, revise_outcome
 
 CITY_SEPARATORS = re.compile(r"[,，、;；/]+")
 # What a project is made of, in the form's order; the change history compares these.
@@ -593,3 +596,101 @@ def summary_on_time(project: Project, within_days: int) -> bool | None:
 
 
 ZERO = Decimal("0")
+
+
+# Six months after closure: the outcome's follow-up.
+
+FOLLOW_UP_AFTER = datetime.timedelta(days=183)
+
+
+def request_follow_ups(now: datetime.datetime | None = None) -> int:
+    """Ask each unit, once per project, for the follow-up of a project closed six months ago or more
+    (email and dashboard). Run daily (manage.py request_follow_ups); returns how many were asked."""
+    now = now or timezone.now()
+    due = Project.objects.filter(closed_at__lte=now - FOLLOW_UP_AFTER, follow_up__isnull=True)
+    asked = 0
+    for project in due.select_related("unit").order_by("closed_at", "pk"):
+        with transaction.atomic():
+            follow_up, created = OutcomeFollowUp.objects.get_or_create(
+                project=project, defaults={"requested_at": now}
+            )
+            if not created:
+                continue  # another run asked in the meantime
+            url = reverse("matching:project-follow-up", args=[project.pk])
+            for membership in project.unit.members.filter(confirmed_at__isnull=False).select_related("user"):
+                notify(
+                    membership.user,
+                    text_zh=f"项目“{project.title}”结项已满六个月，请填报成果跟踪情况（变化、经济和社会效益）",
+                    text_en=f"Six months after closing “{project.title}”: please report the outcome's "
+                    "follow-up (what changed, economic and social benefit)",
+                    url=url,
+                )
+            asked += 1
+    return asked
+
+
+def file_follow_up(
+    project: Project,
+    *,
+    by,
+    what_changed: str,
+    economic_benefit: str,
+    social_benefit: str,
+    outcome: UnitOutcome | None = None,
+) -> OutcomeFollowUp:
+    """The unit's follow-up of a closed project: kept with the project, and sent as a revision of its
+    outcome to the office's moderation when it has one the unit may revise now (or links the outcome the
+    unit names). Without one, the office reads it with the project."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if not project.closed_at:
+            raise PlanningRefused(_("The follow-up comes after the project is closed."))
+        if outcome is not None and project.outcome_id is None:
+            if outcome.unit_id != project.unit_id:
+                raise PlanningRefused(_("Only an outcome of your unit can be linked."))
+            project.outcome = outcome
+            project.save(update_fields=["outcome"])
+        follow_up, _created = OutcomeFollowUp.objects.get_or_create(project=project)
+        follow_up.what_changed, follow_up.economic_benefit = what_changed, economic_benefit
+        follow_up.social_benefit, follow_up.answered_by = social_benefit, by
+        follow_up.answered_at = timezone.now()
+        follow_up.revised_outcome = False
+        if project.outcome_id is not None and can_revise(project.outcome.outcome):
+            revise_outcome(project.outcome.outcome, _revision(project.outcome.outcome, follow_up), by=by)
+            follow_up.revised_outcome = True
+        follow_up.save()
+    return follow_up
+
+
+def _revision(outcome, follow_up: OutcomeFollowUp) -> dict[str, Any]:
+    """The outcome's latest version with the follow-up added: what changed to the summary in the reader's
+    language, the benefits to the outcome's own; its images and documents kept."""
+    latest = outcome.get_latest_revision_as_object()
+    data = {name: getattr(latest, name) for name in OUTCOME_TEXTS}
+    heading = _("Follow-up six months after closure (%(date)s):") % {
+        "date": timezone.localdate(follow_up.answered_at).isoformat()
+    }
+    summary = "summary_zh" if translation.get_language() == "zh-hans" else "summary_en"
+    data[summary] = _added(data[summary], f"{heading}\n{follow_up.what_changed}")
+    data["economic_benefit"] = _added(data["economic_benefit"], follow_up.economic_benefit)
+    data["social_benefit"] = _added(data["social_benefit"], follow_up.social_benefit)
+    return {
+        **data,
+        "country": latest.country,
+        "year": latest.year,
+        "fields": list(latest.fields.all()),
+        "institutions": list(latest.institutions.all()),
+        "current_images": [row.image for row in latest.images.all()],
+        "current_documents": [row.document for row in latest.documents.all()],
+    }
+
+
+def _added(text: str, more: str) -> str:
+    return f"{text}\n\n{more}".strip() if more.strip() else text
+
+
+def follow_ups_waiting(unit: OrganizingUnit):
+    """The unit's follow-ups asked for and not answered yet (its dashboard)."""
+    return OutcomeFollowUp.objects.filter(
+        project__unit=unit, requested_at__isnull=False, answered_at__isnull=True
+    ).select_related("project")

@@ -27,6 +27,7 @@ from matching.models import (
     DemandStatus,
     Inquiry,
     ItemStatus,
+    OutcomeFollowUp,
     PlanEvent,
     PlanningSettings,
     PlanYear,
@@ -38,6 +39,7 @@ from matching.models import (
 )
 from matching.models.planning import has_planning_role, library_years
 from matching.planning_forms import (
+    FollowUpForm,
     PlanningSettingsForm,
     PlanProjectsForm,
     PlanYearForm,
@@ -223,6 +225,31 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching:project-detail", pk=project.pk)
 
 
+@login_required
+def project_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome's follow-up of a closed project: what changed, the economic and social benefit."""
+    project = _own_project(request, pk)
+    follow_up = getattr(project, "follow_up", None)
+    answers = ("what_changed", "economic_benefit", "social_benefit")
+    initial = {name: getattr(follow_up, name) for name in answers} if follow_up else {}
+    form = FollowUpForm(request.POST or None, project=project, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                follow_up = services.file_follow_up(project, by=request.user, **form.cleaned_data)
+            except PlanningRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                sent = _("The follow-up was sent to the office as a revision of the outcome.")
+                kept = _("The follow-up was saved; the office reads it with the project.")
+                messages.success(request, sent if follow_up.revised_outcome else kept)
+            return redirect("matching:project-detail", pk=project.pk)
+    context = {"project": project, "form": form, "follow_up": follow_up}
+    return render(request, "matching/planning/follow_up.html", context, status=status)
+
+
 # The annual plan.
 
 
@@ -406,6 +433,9 @@ def office_planning(request: HttpRequest) -> HttpResponse:
         "page_obj": quotas,
         "quotas": quotas.object_list,
         "overdue": services.overdue_summaries()[:100],
+        # Follow-ups of projects without an outcome in the showcase: the office reads them here.
+        "follow_ups": OutcomeFollowUp.objects.filter(answered_at__isnull=False, revised_outcome=False)
+        .select_related("project__unit")[:100],
         "summary_days": settings.summary_days,
     }
     return render(request, "matching/planning/office.html", context, status=400 if which else 200)
