@@ -1,0 +1,44 @@
+"""The demo planning `load_demo` adds after the catalogue: a plan year with a plan in each state, a
+supervising department with its demo member, a quota and a closed project with its summary; made once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from catalog.roles import is_foreign_affairs, is_office
+from matching.demo import DEPARTMENT_MEMBER, FOREIGN_AFFAIRS_MEMBER, OFFICE_MEMBER, UNITS, load_planning_demo
+from matching.models import AnnualPlan, OrganizingUnit, Project, Quota, Stage, SupervisingDepartment
+from matching.services.planning import is_approved
+from tests.matching.test_planning import make_demand
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_units(small_catalogue):
+    for n, name in enumerate(UNITS):
+        make_demand(OrganizingUnit.objects.create(name=name), f"dm-demo-{n}")
+
+
+def test_the_demo_holds_a_plan_in_each_state_and_a_closed_project(demo_units, client):
+    assert load_planning_demo()
+    stages = {plan.unit.name: plan.stage for plan in AnnualPlan.objects.order_by("year")}
+    assert set(stages.values()) == {Stage.UNIT, Stage.DEPARTMENT, Stage.OFFICE, Stage.APPROVED}
+    department = SupervisingDepartment.objects.get()
+    assert department.members.get().email == DEPARTMENT_MEMBER
+    assert Quota.objects.count() == 1
+    closed = Project.objects.get(closed_at__isnull=False)
+    assert closed.summary and is_approved(closed)
+    users = get_user_model().objects
+    assert is_office(users.get(email=OFFICE_MEMBER))
+    assert is_foreign_affairs(users.get(email=FOREIGN_AFFAIRS_MEMBER))
+    assert not users.get(email=DEPARTMENT_MEMBER).has_usable_password()
+    client.force_login(users.get(email=DEPARTMENT_MEMBER))
+    waiting = client.get("/en/plans/").context["plans"]
+    assert [plan.stage for plan in waiting] == [Stage.DEPARTMENT]
+    assert not load_planning_demo() and AnnualPlan.objects.count() == 5
+
+
+def test_without_the_demo_demands_nothing_is_made(small_catalogue):
+    assert not load_planning_demo() and not AnnualPlan.objects.exists()
