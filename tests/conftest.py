@@ -162,3 +162,11 @@ def force_login_passes_every_factor():
     user_logged_in.connect(record, dispatch_uid="tests-force-login-factors")
     yield
     user_logged_in.disconnect(dispatch_uid="tests-force-login-factors")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server's transactions end with a flush that empties what the
+    migrations put in the database (the root collection, the office's group permissions), which the tests
+    after them would miss. pytest-django has already put the other transactional tests at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -156,12 +156,30 @@ def world(people, small_catalogue, django_user_model) -> dict:
     invitation = StaffInvitation.objects.create(
         institution=wur, email=people["eve"].email, invited_by=people["bruno"]
     )
-    # X's registered demand went to TUM: agreed, trained (it ended a week ago), nobody has rated yet.
-    agreed = open_inquiry(demands[1], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
+    return {
+        "inquiry": inquiry.pk,
+        "review": review.pk,
+        "review_token": review.token,
+        "membership": zhao.pk,
+        "staff": carl.pk,
+        "invitation": invitation.pk,
+        "invitation_token": invitation.token,
+        "tum": tum.pk,
+        "wur": wur.pk,
+    }
+
+
+@pytest.fixture
+def training_world(world, people, small_catalogue) -> dict:
+    """The world, and two agreements: X's registered demand with TUM, trained (it ended a week ago) and
+    not rated yet; X's private demand with Wageningen, its group not opened yet."""
+    tum, wur = small_catalogue["tum"], small_catalogue["wur"]
+    demands = {demand.external_id: demand for demand in Demand.objects.all()}
+    agreed = open_inquiry(demands["x-registered"], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
     propose(agreed, by=people["anna"], **proposal_terms())
     agreed = move_status(agreed, InquiryStatus.AGREED, by=people["xu"])
     # X's private demand agreed with Wageningen, its group not opened yet.
-    to_open = open_inquiry(demands[2], wur, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
+    to_open = open_inquiry(demands["x-private"], wur, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
     propose(to_open, by=people["bruno"], **proposal_terms())
     to_open = move_status(to_open, InquiryStatus.AGREED, by=people["xu"])
     today = timezone.localdate()
@@ -175,20 +193,12 @@ def world(people, small_catalogue, django_user_model) -> dict:
         leader_name="王组长",
     )
     return {
+        **world,
         "to_open": to_open.pk,
         "group": group.pk,
         "unit_token": group.unit_token,
         "institution_token": group.institution_token,
         "log_date": (today - datetime.timedelta(days=10)).isoformat(),
-        "inquiry": inquiry.pk,
-        "review": review.pk,
-        "review_token": review.token,
-        "membership": zhao.pk,
-        "staff": carl.pk,
-        "invitation": invitation.pk,
-        "invitation_token": invitation.token,
-        "tum": tum.pk,
-        "wur": wur.pk,
     }
 
 
@@ -389,6 +399,9 @@ ROWS = [
         get=" ok    ok    ok    ok    ok    ok    ok"),
     Row("open-data-csv", "/open-data/institutions.csv",
         get=" ok    ok    ok    ok    ok    ok    ok"),
+]
+
+TRAINING_ROWS = [
     # The training group of X's registered demand at TUM: both sides and the office read it; each side
     # prints only its own evaluation code; a link may be used by anyone holding it (the group's phones),
     # but never by a signed-in person of the other side.
@@ -479,6 +492,13 @@ def test_access(client, people, world, row, role, method, expected, prefix):
         assert not [secret for secret in SECRETS.values() if secret in body]
 
 
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(TRAINING_ROWS)))
+def test_access_to_training_groups(client, people, training_world, row, role, method, expected, prefix):
+    before = snapshot()
+    response = request(client, people, training_world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, snapshot())
+
+
 # The other language: the same answers for the pages that guard private things.
 
 SPOT_CHECKED = {
@@ -514,7 +534,7 @@ def test_the_matrix_covers_every_url_of_the_issue():
         for module in (catalog_urls, unit_urls, demand_urls, negotiation_urls, training_urls)
         for pattern in module.urlpatterns
     }
-    rows = {row.name for row in ROWS}
+    rows = {row.name for row in [*ROWS, *TRAINING_ROWS]}
     # A URL is covered by the row of its name or by rows named after it (one per demand, say).
     uncovered = {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
     assert not uncovered

@@ -47,7 +47,9 @@ class Uploads:
 def collection_named(name: str) -> Collection:
     collection = Collection.objects.filter(name=name).first()
     if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=name)
+        # The root collection comes from Wagtail's migrations; a database emptied since has none.
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        collection = root.add_child(name=name)
     return collection
 
 

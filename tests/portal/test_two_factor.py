@@ -89,7 +89,8 @@ def test_signing_in_with_the_password_alone_does_not_open_the_admin(client, peop
     assert client.get("/admin/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)  # allauth announces the new app on commit, within the request
+# allauth announces the new app on commit, within the request.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_setting_up_the_authenticator_counts_as_passing_it(client, people):
     """A reviewer without an app signs in with the password, sets one up with its first code, goes on."""
     olivia = people["olivia"]
