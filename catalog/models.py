@@ -617,6 +617,13 @@ class Evaluation(models.Model):
         indexes = [
             # The quality summary and the quality signal: one institution's evaluations of one direction.
             models.Index(fields=["institution", "direction", "date"], name="evaluation_quality_idx"),
+            # The office's statistics and quality watch: counted evaluations by institution, read from the
+            # index alone (mean and count per institution, in its order, from a date).
+            models.Index(
+                fields=["direction", "institution", "date", "overall"],
+                condition=models.Q(sealed_until__isnull=True),
+                name="evaluation_counted_idx",
+            ),
         ]
 
     def __str__(self) -> str:

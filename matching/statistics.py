@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, IntegerField, Q, Value
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.models import Country, Evaluation, Field, Institution, InstitutionStatus
 from catalog.quality import shown_mean
-from catalog.querysets import counted_evaluations
 from catalog.text import pick_language
 from matching.models import DemandStatus, Inquiry, InquiryEvent, InquiryStatus
 
@@ -122,12 +121,19 @@ def negotiations_by_month() -> Table:
     )
 
 
+def _counted_per(outer: str):
+    """Count and mean of the counted evaluations per institution, as correlated subqueries that read the
+    covering index `evaluation_counted_idx` (grouping a join of 100,000 rows took most of a second)."""
+    rated = Evaluation.objects.counted().filter(**{outer: OuterRef("pk")}).order_by().values(outer)
+    return {
+        "n": Subquery(rated.annotate(n=Count("pk")).values("n")),
+        "mean": Subquery(rated.annotate(mean=Avg("overall")).values("mean")),
+    }
+
+
 def evaluations_by_institution() -> Table:
-    rated = counted_evaluations("evaluations__")
     counted = (
-        Institution.objects.annotate(
-            n=Count("evaluations", filter=rated), mean=Avg("evaluations__overall", filter=rated)
-        )
+        Institution.objects.annotate(**_counted_per("institution"))
         .filter(n__gt=0)
         .order_by("-mean", "-n", "external_id")
         .values_list("name_zh", "name_en", "country__name_zh", "country__name_en", "n", "mean")
@@ -149,15 +155,16 @@ def evaluations_by_institution() -> Table:
 
 
 def evaluations_by_country() -> Table:
-    rated = counted_evaluations("institutions__evaluations__")
+    # Grouped from the evaluations' side: one pass over the counted index, each row joined to its
+    # institution by key (a subquery per country joined all of them again for each, over a second).
     counted = (
-        Country.objects.annotate(
-            n=Count("institutions__evaluations", filter=rated),
-            mean=Avg("institutions__evaluations__overall", filter=rated),
+        Evaluation.objects.counted()
+        .values(
+            "institution__country__code", "institution__country__name_zh", "institution__country__name_en"
         )
-        .filter(n__gt=0)
-        .order_by("-mean", "-n", "code")
-        .values_list("name_zh", "name_en", "n", "mean")
+        .annotate(n=Count("pk"), mean=Avg("overall"))
+        .order_by("-mean", "-n", "institution__country__code")
+        .values_list("institution__country__name_zh", "institution__country__name_en", "n", "mean")
     )
     return Table(
         name="evaluations-by-country",
