@@ -877,11 +877,12 @@ def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people,
 
 
 # Planning: the project library, annual plans and their review, the office's planning pages. X has a
-# project from its public demand and a plan of it waiting with the unit; Y's plan waits at the office.
+# project from its public demand and a plan of it waiting with the unit; Y's plan waits at the office; X's
+# agreement with Wageningen (the training world's) is the one a project is made of.
 
 
 @pytest.fixture
-def planning_world(world, people, small_catalogue) -> dict:
+def planning_world(training_world, people, small_catalogue) -> dict:
     from matching.models import PlanYear
     from matching.services import planning
 
@@ -918,7 +919,8 @@ def planning_world(world, people, small_catalogue) -> dict:
         f"item-{item.pk}-rank": "1",
     }
     return {
-        **world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk, "year": next_year,
+        **training_world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk,
+        "year": next_year,
         "x_project_id": x_project.pk, "project_form": form, "review": review,
     }  # fmt: skip
 

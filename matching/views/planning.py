@@ -434,8 +434,9 @@ def office_planning(request: HttpRequest) -> HttpResponse:
         "quotas": quotas.object_list,
         "overdue": services.overdue_summaries()[:100],
         # Follow-ups of projects without an outcome in the showcase: the office reads them here.
-        "follow_ups": OutcomeFollowUp.objects.filter(answered_at__isnull=False, revised_outcome=False)
-        .select_related("project__unit")[:100],
+        "follow_ups": OutcomeFollowUp.objects.filter(
+            answered_at__isnull=False, revised_outcome=False
+        ).select_related("project__unit")[:100],
         "summary_days": settings.summary_days,
     }
     return render(request, "matching/planning/office.html", context, status=400 if which else 200)
