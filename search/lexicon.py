@@ -42,6 +42,9 @@ LATER_SENSE = 2.0
 # Chinese words of one character are never translated: 和, 的, 与, 及, 等 are function words, and jieba
 # keeps the content words of a text whole.
 MIN_CHINESE_LENGTH = 2
+# Word classes of jieba's dictionary that are function words, never translated: adverbs, prepositions,
+# conjunctions, particles, pronouns, numerals, classifiers, time and place words, interjections, affixes.
+FUNCTION_TAGS = frozenset("d p c u ul uj uz ug uv ud r m q t f e y o h k".split())
 # The most consecutive words of a Chinese text translated as one phrase.
 MAX_JOINED_WORDS = 4
 
@@ -189,13 +192,16 @@ def choose(options: list[tuple[str, ...]], everyday: dict[str, float]) -> list[t
 def build(path: Path | None = None) -> Lexicon:
     """Reads CC-CEDICT (`繁 简 [pinyin] /sense/sense/`) and chooses each word's translations."""
     jieba.initialize()  # its word frequencies rank the Chinese side
+    function_words = _function_words()
     senses: dict[str, list[tuple[str, ...]]] = {}
     with open(path or cedict_path(), encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
                 continue
             _traditional, word, rest = line.split(" ", 2)
-            if len(word) < MIN_CHINESE_LENGTH or word in CHINESE_STOPWORDS or not _CJK.search(word):
+            if len(word) < MIN_CHINESE_LENGTH or word in CHINESE_STOPWORDS or word in function_words:
+                continue
+            if not _CJK.search(word):
                 continue
             options = senses.setdefault(word, [])
             for sense in rest[rest.find("/") + 1 : rest.rfind("/")].split("/"):
@@ -231,6 +237,16 @@ def build(path: Path | None = None) -> Lexicon:
         for key, words in found.items()
     }
     return Lexicon(chinese, english)
+
+
+def _function_words() -> set[str]:
+    """The words jieba's dictionary (`word frequency tag` a line) tags as function words."""
+    with jieba.dt.get_dict_file() as lines:
+        return {
+            parts[0]
+            for parts in (line.decode("utf-8").split() for line in lines)
+            if len(parts) == 3 and parts[2] in FUNCTION_TAGS
+        }
 
 
 def fingerprint(path: Path) -> str:

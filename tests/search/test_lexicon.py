@@ -53,6 +53,11 @@ def test_function_characters_are_never_glossed(word):
     assert chinese(f"桥梁{word}隧道") == [("桥梁", ("bridge",)), ("隧道", ("tunnel",))]
 
 
+@pytest.mark.parametrize("word", ["正在", "目前", "进一步", "各国", "为了"])
+def test_words_jieba_knows_as_function_words_are_never_glossed(word):
+    assert lexicon().to_english(word) == ()
+
+
 @pytest.mark.parametrize(
     "sense",
     [
