@@ -1,10 +1,13 @@
 """Text analysis for matching: Chinese or English text → tokens, and text → taxonomy fields with weights.
 
 One analyser serves demands, institutions and courses. Chinese is segmented with jieba, with every
-taxonomy term added to its dictionary so that a field's name or synonym comes out as one token."""
+taxonomy term added to its dictionary so that a field's name or synonym comes out as one token. A demand's
+words are expanded with their translations into the other language (the bilingual lexicon), so that it
+reaches an institution that describes the same subject only in the other language."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -87,6 +90,56 @@ def tokenize(text: str) -> list[str]:
 def words_of(text: str) -> list[tuple[str, str]]:
     """Each word of a text as (token, the word as written)."""
     return analyse(text).words()
+
+
+# What a translated word counts against a word the text really wrote (1): the lexicon's sense may not be
+# the one meant, and a text in the other language may name the subject otherwise.
+TRANSLATED = 0.5
+
+
+def query_words(text: str) -> dict[str, tuple[str, float]]:
+    """A demand's words for matching: token → (the word to show, its weight). The words it wrote weigh 1;
+    their translations into the other language TRANSLATED, shown with the word they translate.
+
+    The demand is expanded, not the institutions: the index keeps one entry per word written, a better
+    lexicon needs no re-indexing, and both engines receive the same words before the query is built."""
+    words: dict[str, tuple[str, float]] = {}
+    for token, word in words_of(text):
+        words.setdefault(token, (word, 1.0))
+    for token, shown in translated_words(text):
+        words.setdefault(token, (shown, TRANSLATED))
+    return words
+
+
+def translated_words(text: str) -> list[tuple[str, str]]:
+    """The tokens of a text's translations, each with "translation (the words translated)": Chinese words
+    and phrases (jieba's precise cut) into English, English words and phrases into Chinese, each phrase
+    before its words."""
+    from search.lexicon import lexicon  # the lexicon is built with this module's stemmer and stop words
+
+    found: list[tuple[str, str]] = []
+    lexicon_ = lexicon()
+    text = text.lower()
+    for run in _CJK_RUN.findall(text):
+        for phrase, english in lexicon_.translate_chinese(jieba.lcut(run)):
+            found += [
+                (token, f"{translation} ({phrase})")
+                for translation in english
+                for token in _tokens(translation)
+            ]
+    english_words = _LATIN_WORD.findall(_CJK_RUN.sub(" ", text))
+    stems = [stem(word) for word in english_words if word not in ENGLISH_STOPWORDS and len(word) > 1]
+    for phrase, chinese in lexicon_.translate_english(stems):
+        found += [
+            (token, f"{translation} ({phrase})") for translation in chinese for token in _tokens(translation)
+        ]
+    return found
+
+
+@functools.lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    # The same translations come back demand after demand.
+    return tuple(tokenize(text))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 from catalog.models import Country, Field
-from search.analysis import Taxonomy, words_of
+from search.analysis import Taxonomy, query_words
 from search.cache import until_taxonomy_changes
 from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
@@ -74,9 +74,7 @@ def build_query(demand: DemandRecord, taxonomy: Taxonomy | None = None) -> Deman
     headline = f"{demand.title} {demand.topic}"
     content = demand.content
     detected_terms: dict[str, list[str]] = {}
-    written: dict[str, str] = {}
-    for token, word in words_of(f"{headline}\n{content}"):
-        written.setdefault(token, word)
+    words = query_words(f"{headline}\n{content}")
     if given:
         fields = dict.fromkeys(given, 1.0)
     else:
@@ -91,8 +89,9 @@ def build_query(demand: DemandRecord, taxonomy: Taxonomy | None = None) -> Deman
         fields=fields,
         detected_terms=detected_terms,
         expanded_fields=expand_fields(fields, taxonomy.related),
-        tokens=list(written),
-        written=written,
+        tokens=list(words),
+        written={token: word for token, (word, _weight) in words.items()},
+        weights={token: weight for token, (_word, weight) in words.items()},
         destinations=list(demand.destinations),
         destinations_only=demand.destinations_only,
         category=demand.category or "",

@@ -45,7 +45,8 @@ def reasons_for(
     # The shared words that added most to the score: rare in the catalogue and frequent in this profile.
     shared = [t for t in terms if t.kind == "token" and t.key in features.token_counts]
     shared.sort(key=lambda t: (-contribution(t, features), t.key))
-    written = [query.written.get(t.key, t.key) for t in shared]
+    # A translated phrase shows once for its several words ("coral reef (珊瑚礁)").
+    written = list(dict.fromkeys(query.written.get(t.key, t.key) for t in shared))
     # Chinese is cut into words and their parts (海上风电, 海上, 风电, 上风): name the whole word only.
     words = [w for w in written if not (has_cjk(w) and any(w != other and w in other for other in written))]
     if words:

@@ -98,8 +98,10 @@ class DemandQuery:
     destinations: list[str]
     destinations_only: bool
     category: str
-    # token → the word as the demand wrote it, for the reasons.
+    # token → the word as the demand wrote it (or a translation and the word it translates), for the reasons.
     written: dict[str, str] = field(default_factory=dict)
+    # token → how much it counts: 1 for a word the demand wrote (the default), less for a translation.
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -145,13 +147,15 @@ def build_terms(
     if field_total:
         for code, weight in sorted(query.expanded_fields.items()):
             terms.append(Term("topic", "field", code, TOPIC_FIELDS * weight / field_total))
-    idf_total = sum(idf.get(token, 0.0) for token in query.tokens)
-    if idf_total:
-        for token in query.tokens:
-            if idf.get(token, 0.0) > 0:
-                terms.append(
-                    Term("topic", "token", token, TOPIC_TEXT * idf[token] / idf_total, average_length)
-                )
+    weighted = {
+        token: query.weights.get(token, 1.0) * idf[token] for token in query.tokens if idf.get(token, 0.0) > 0
+    }
+    # A text in one language can only use the words the demand wrote, or only their translations: each
+    # side is measured against the larger, so translating a demand takes nothing from its own words.
+    own = sum(weight for token, weight in weighted.items() if query.weights.get(token, 1.0) == 1.0)
+    scale = max(own, sum(weighted.values()) - own)
+    for token, weight in weighted.items():
+        terms.append(Term("topic", "token", token, TOPIC_TEXT * weight / scale, average_length))
     for country, strengths in sorted(country_strengths.items()):
         weight = 0.0
         if field_total:

@@ -12,7 +12,7 @@ from search.analysis import idf
 from search.engines.embedded import SLACK
 from search.es import get_client, index_alias
 from search.profiles import country_strengths
-from search.scoring import BM25_K1, TOPIC_MIN, TOPIC_TEXT, DemandQuery, InstitutionFeatures, Term, build_terms
+from search.scoring import BM25_K1, TOPIC_MIN, DemandQuery, InstitutionFeatures, Term, build_terms
 
 
 def function_for(term: Term) -> dict:
@@ -28,15 +28,20 @@ def function_for(term: Term) -> dict:
     raise ValueError(term.kind)
 
 
-def build_search(query: DemandQuery, terms: list[Term], text_boost: float, size: int) -> Search:
+def build_search(query: DemandQuery, terms: list[Term], idf_of: dict[str, float], size: int) -> Search:
     field_terms = [t for t in terms if t.kind == "field"]
-    word_terms = [t for t in terms if t.kind == "token"]
     other_terms = [t for t in terms if t.signal != "topic"]
-    about_subject = []
-    if word_terms:
-        about_subject.append(
-            Q("match", body={"query": " ".join(t.key for t in word_terms), "boost": text_boost})
-        )
+    # The server's BM25 is idf × tf / (tf + k1 × norm): a word's boost makes it the term's weight × the
+    # exact formula's (k1 + 1) × tf / (tf + k1 × norm). Words of equal boost (the written ones, the
+    # translated ones) go in one match query.
+    by_boost: dict[float, list[str]] = {}
+    for term in terms:
+        if term.kind == "token":
+            boost = round(term.weight * (BM25_K1 + 1) / idf_of[term.key], 9)
+            by_boost.setdefault(boost, []).append(term.key)
+    about_subject = [
+        Q("match", body={"query": " ".join(words), "boost": boost}) for boost, words in by_boost.items()
+    ]
     if field_terms:
         # Scored by the functions below, not by the query.
         has_field = Q("bool", should=[Q("exists", field=f"spec.{t.key}") for t in field_terms])
@@ -112,8 +117,5 @@ class ElasticsearchEngine:
         frequencies, total, average_length = self.statistics(query.tokens)
         weights = {token: idf(df, total) for token, df in frequencies.items()}
         terms = build_terms(query, weights, average_length, country_strengths())
-        # The server's BM25 leaves out the (k1 + 1) factor of the exact formula.
-        idf_total = sum(weights.values())
-        text_boost = TOPIC_TEXT * (BM25_K1 + 1) / idf_total if idf_total else 0.0
-        response = build_search(query, terms, text_boost, top + max(SLACK, top)).execute()
+        response = build_search(query, terms, weights, top + max(SLACK, top)).execute()
         return terms, [features_from(hit.to_dict()) for hit in response]

@@ -12,9 +12,11 @@ import pytest
 
 from catalog.exchange import Source, import_catalog
 from matching.exchange import read_demand
-from search.analysis import FieldTerms, Taxonomy, has_cjk
+from search.analysis import TRANSLATED, FieldTerms, Taxonomy, has_cjk
+from search.demand import DemandRecord
 from search.judging import Bm25, ndcg
-from search.ranking import rank
+from search.ranking import build_query, rank
+from tests.factories import make_institution
 from tests.search.conftest import DEMO
 
 REACH = Path(__file__).with_name("reach")
@@ -102,3 +104,38 @@ def test_the_engine_reaches_specialists_across_languages(reach_catalogue):
     REPORT["demands"] = {split: len(values) for split, values in scores["engine"].items()}
     for split, floor in ENGINE_FLOOR.items():
         assert REPORT["engine"][split] >= floor, split
+
+
+def ranked(demand: DemandRecord) -> list[str]:
+    return [match.institution for match in rank(demand)]
+
+
+@pytest.mark.django_db
+def test_a_chinese_demand_reaches_a_specialist_that_writes_only_english(small_catalogue):
+    make_institution(
+        "is-glaciers",
+        "Icelandic Glaciological Institute",
+        small_catalogue["countries"]["DE"],
+        description_en="Glacier mass balance and the monitoring of ice caps.",
+    )
+    assert ranked(DemandRecord(title="冰川监测技术培训")) == ["is-glaciers"]
+
+
+@pytest.mark.django_db
+def test_an_english_demand_reaches_a_specialist_that_writes_only_chinese(small_catalogue):
+    make_institution(
+        "th-reefs",
+        "Andaman Centre",
+        small_catalogue["countries"]["NL"],
+        description_zh="珊瑚移植与珊瑚礁生态修复。",
+    )
+    match = rank(DemandRecord(title="Coral reef restoration"), language="en")[0]
+    assert match.institution == "th-reefs"
+    assert "shares words with the demand: 珊瑚礁 (coral reef)" in match.reasons[0]
+
+
+@pytest.mark.django_db
+def test_a_translation_weighs_less_than_the_word_written(small_catalogue):
+    query = build_query(DemandRecord(title="珊瑚礁修复"))
+    assert query.weights["珊瑚礁"] == 1.0 and query.weights["coral"] == TRANSLATED
+    assert query.written["coral"] == "coral reef (珊瑚礁)"
