@@ -35,6 +35,16 @@ CHINESE_STOPWORDS = frozenset(
     "培训 课程 项目 学习 能力 提升 提高 人员 研修 考察 我们 机构 方向 内容 需求 主要 必要性".split()
 )
 
+# Words a demand uses whatever its subject: they say how, not what. A demand's words leave them out (and
+# do not translate them) unless it has no others; the catalogue's frequencies find the rest (scoring).
+GENERIC_WORDS = frozenset(
+    "研究 系统 管理 技术 质量 体系 服务 建设 发展 工作 水平 经验 先进 国际 国外 境外 应用 "
+    "方法 模式 机制 实践 运行 综合 创新 单位 骨干 选派 我省 我市 我局 我厅 我区 我单位 我公司 "
+    "拟 急需 research system management manage technology technique quality service "
+    "development develop international foreign advanced application method practice innovation study work "
+    "staff learn participant".split()
+)
+
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
@@ -97,24 +107,30 @@ def words_of(text: str) -> list[tuple[str, str]]:
 TRANSLATED = 0.5
 
 
-def query_words(text: str) -> dict[str, tuple[str, float]]:
+def query_words(text: str, *, ignored: frozenset[str] = frozenset()) -> dict[str, tuple[str, float]]:
     """A demand's words for matching: token → (the word to show, its weight). The words it wrote weigh 1;
-    their translations into the other language TRANSLATED, shown with the word they translate.
+    their translations into the other language TRANSLATED, shown with the word they translate. Generic
+    words and the `ignored` tokens (the countries' names: the destination signal reads those) are left
+    out, unless nothing else is left.
 
     The demand is expanded, not the institutions: the index keeps one entry per word written, a better
     lexicon needs no re-indexing, and both engines receive the same words before the query is built."""
     words: dict[str, tuple[str, float]] = {}
     for token, word in words_of(text):
         words.setdefault(token, (word, 1.0))
+    kept = {token: word for token, word in words.items() if not is_generic(token) and token not in ignored}
+    if not kept:
+        return words
     for token, shown in translated_words(text):
-        words.setdefault(token, (shown, TRANSLATED))
-    return words
+        if not is_generic(token) and token not in ignored:
+            kept.setdefault(token, (shown, TRANSLATED))
+    return kept
 
 
 def translated_words(text: str) -> list[tuple[str, str]]:
     """The tokens of a text's translations, each with "translation (the words translated)": Chinese words
     and phrases (jieba's precise cut) into English, English words and phrases into Chinese, each phrase
-    before its words."""
+    before its words. Generic words are not translated."""
     from search.lexicon import lexicon  # the lexicon is built with this module's stemmer and stop words
 
     found: list[tuple[str, str]] = []
@@ -122,17 +138,21 @@ def translated_words(text: str) -> list[tuple[str, str]]:
     text = text.lower()
     for run in _CJK_RUN.findall(text):
         for phrase, english in lexicon_.translate_chinese(jieba.lcut(run)):
-            found += [
-                (token, f"{translation} ({phrase})")
-                for translation in english
-                for token in _tokens(translation)
-            ]
+            if not is_generic(phrase):
+                found += [
+                    (token, f"{translation} ({phrase})")
+                    for translation in english
+                    for token in _tokens(translation)
+                ]
     english_words = _LATIN_WORD.findall(_CJK_RUN.sub(" ", text))
     stems = [stem(word) for word in english_words if word not in ENGLISH_STOPWORDS and len(word) > 1]
     for phrase, chinese in lexicon_.translate_english(stems):
-        found += [
-            (token, f"{translation} ({phrase})") for translation in chinese for token in _tokens(translation)
-        ]
+        if not is_generic(phrase):
+            found += [
+                (token, f"{translation} ({phrase})")
+                for translation in chinese
+                for token in _tokens(translation)
+            ]
     return found
 
 
@@ -140,6 +160,25 @@ def translated_words(text: str) -> list[tuple[str, str]]:
 def _tokens(text: str) -> tuple[str, ...]:
     # The same translations come back demand after demand.
     return tuple(tokenize(text))
+
+
+_GENERIC_TOKENS = frozenset(stem(word) for word in GENERIC_WORDS)
+_SAYS_NOTHING = _GENERIC_TOKENS | CHINESE_STOPWORDS
+
+
+@functools.lru_cache(maxsize=20_000)
+def is_generic(token: str) -> bool:
+    """A generic word, or a Chinese word made only of generic and stop words (技术培训, 管理体系)."""
+    if token in _GENERIC_TOKENS:
+        return True
+    if not has_cjk(token):
+        return False
+    # Can the word be cut, from its start, into words that say nothing?
+    ends = {0}
+    for end in range(1, len(token) + 1):
+        if any(token[start:end] in _SAYS_NOTHING for start in ends):
+            ends.add(end)
+    return len(token) in ends
 
 
 @dataclass(frozen=True)

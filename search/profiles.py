@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import (
+    Country,
     CountryStrength,
     Course,
     Evaluation,
@@ -19,7 +20,7 @@ from catalog.models import (
     InstitutionSpecialty,
 )
 from catalog.quality import catalogue_mean, public_mean
-from search.analysis import FieldTerms, Taxonomy, analyse
+from search.analysis import FieldTerms, Taxonomy, analyse, tokenize
 from search.cache import until_taxonomy_changes
 from search.models import IndexVersion, InstitutionProfile
 from search.scoring import quality_value
@@ -51,6 +52,19 @@ def country_strengths() -> dict[str, dict[str, float]]:
     ):
         strengths.setdefault(country, {})[code] = weight
     return strengths
+
+
+@until_taxonomy_changes
+def country_words() -> frozenset[str]:
+    """The countries' names that are one word ("荷兰", "Germany"), as tokens: in a demand's text they say
+    where, which the destination signal reads, not what about."""
+    words: set[str] = set()
+    for names in Country.objects.values_list("name_en", "name_zh"):
+        for name in names:
+            tokens = tokenize(name)
+            if len(tokens) == 1:
+                words.update(tokens)
+    return frozenset(words)
 
 
 def _fresh_taxonomy() -> Taxonomy:

@@ -15,7 +15,7 @@ from search.analysis import Taxonomy, query_words
 from search.cache import until_taxonomy_changes
 from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
-from search.profiles import load_taxonomy
+from search.profiles import country_words, load_taxonomy
 from search.reasons import reasons_for
 from search.scoring import DemandQuery, expand_fields, is_candidate, score_signals, total
 
@@ -74,7 +74,7 @@ def build_query(demand: DemandRecord, taxonomy: Taxonomy | None = None) -> Deman
     headline = f"{demand.title} {demand.topic}"
     content = demand.content
     detected_terms: dict[str, list[str]] = {}
-    words = query_words(f"{headline}\n{content}")
+    words = query_words(f"{headline}\n{content}", ignored=country_words())
     if given:
         fields = dict.fromkeys(given, 1.0)
     else:

@@ -29,9 +29,13 @@ COOPERATION = 1.0
 BM25_K1 = 1.2
 BM25_B = 0.75
 
+# A word used by more than this share of the institutions is common (its BM25 idf is below COMMON_IDF).
+COMMON_SHARE = 0.25
+COMMON_IDF = math.log(1 + (1 - COMMON_SHARE) / COMMON_SHARE)
+
 # An institution must be at least this much about the demand's subject to be ranked at all, so that a
 # strong destination or a good record cannot carry an institution that shares one common word with it.
-TOPIC_MIN = 0.3
+TOPIC_MIN = 0.5
 
 # A parent or child field counts as a partial match.
 RELATED_FIELD = 0.5
@@ -143,13 +147,15 @@ def build_terms(
     `average_length` the texts' average length; `country_strengths[country][field]` each country's
     strength in a field."""
     terms: list[Term] = []
-    field_total = sum(query.fields.values())
+    # Fields detected from a word or two weigh less than fields given or named throughout.
+    field_total = max(1.0, sum(query.fields.values())) if query.fields else 0.0
     if field_total:
         for code, weight in sorted(query.expanded_fields.items()):
             terms.append(Term("topic", "field", code, TOPIC_FIELDS * weight / field_total))
-    weighted = {
-        token: query.weights.get(token, 1.0) * idf[token] for token in query.tokens if idf.get(token, 0.0) > 0
-    }
+    # Words the catalogue uses everywhere say nothing about a subject: left out, unless there are no others.
+    used = [token for token in query.tokens if idf.get(token, 0.0) > 0]
+    telling = [token for token in used if idf[token] >= COMMON_IDF] or used
+    weighted = {token: query.weights.get(token, 1.0) * idf[token] for token in telling}
     # A text in one language can only use the words the demand wrote, or only their translations: each
     # side is measured against the larger, so translating a demand takes nothing from its own words.
     own = sum(weight for token, weight in weighted.items() if query.weights.get(token, 1.0) == 1.0)

@@ -13,8 +13,9 @@ from search.judging import Bm25, ndcg
 from search.ranking import rank
 
 JUDGED = Path(__file__).with_name("judged_set.jsonl")
-# The level the engine reaches on this set (0.80 when written), less a margin for harmless changes.
-ENGINE_FLOOR = 0.78
+# The level the engine reaches on this set (0.80 when written, 0.82 with the bilingual lexicon), less a
+# margin for harmless changes: reaching further must not cost the taxonomy-rich catalogue.
+ENGINE_FLOOR = 0.80
 REPORT: dict[str, float] = {}
 
 
