@@ -323,6 +323,9 @@ def test_withdrawing_takes_a_published_demand_off_the_board_and_it_can_be_publis
     demand.refresh_from_db()
     assert demand.status == DemandStatus.WITHDRAWN
     client.logout()
+    hidden = client.get(f"/en/demands/{demand.external_id}/")  # a visitor is asked to sign in, told nothing
+    assert hidden.status_code == 302 and "/accounts/login/" in hidden.url
+    client.force_login(people["yang"])
     assert client.get(f"/en/demands/{demand.external_id}/").status_code == 404
     client.force_login(people["xu"])
     client.post(f"/en/demands/{demand.external_id}/publish/")
