@@ -280,13 +280,17 @@ def load(cache_dir: Path | None = None) -> Lexicon:
         except (OSError, EOFError, ValueError, TypeError):
             pass  # not cached yet, or unreadable: build it
         built = build(path)
+        data = marshal.dumps((built.chinese, built.english))
         try:
             partial = cache.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(marshal.dumps((built.chinese, built.english)))
+            partial.write_bytes(data)
             partial.replace(cache)  # whole or not at all, for a process reading at the same moment
         except OSError:
             pass  # a read-only temporary directory: every process builds its own
-        return built
+        # Read back what was written: the lexicon then lies in memory of its own, and the memory the
+        # build scattered it across goes back (half the resident memory the build would leave).
+        del built
+        return Lexicon(*marshal.loads(data))
     finally:
         if collecting:
             gc.enable()
