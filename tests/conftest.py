@@ -170,3 +170,12 @@ def pytest_collection_modifyitems(items):
     migrations put in the database (the root collection, the office's group permissions), which the tests
     after them would miss. pytest-django has already put the other transactional tests at the end."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    """Django keeps content type ids in memory; a transactional test's flush and reload may give them other
+    rows, so each test reads them anew."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
