@@ -288,7 +288,7 @@ def load(cache_dir: Path | None = None) -> Lexicon:
         except OSError:
             pass  # a read-only temporary directory: every process builds its own
         # Read back what was written: the lexicon then lies in memory of its own, and the memory the
-        # build scattered it across goes back (half the resident memory the build would leave).
+        # build scattered it across goes back (75 MB kept instead of 104 in the benchmark).
         del built
         return Lexicon(*marshal.loads(data))
     finally:
