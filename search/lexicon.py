@@ -285,6 +285,9 @@ def load(cache_dir: Path | None = None) -> Lexicon:
             partial = cache.with_suffix(f".{os.getpid()}.partial")
             partial.write_bytes(data)
             partial.replace(cache)  # whole or not at all, for a process reading at the same moment
+            for stale in cache.parent.glob("itm-lexicon-*.marshal"):
+                if stale != cache:
+                    stale.unlink(missing_ok=True)  # written by code or a dictionary since changed
         except OSError:
             pass  # a read-only temporary directory: every process builds its own
         # Read back what was written: the lexicon then lies in memory of its own, and the memory the

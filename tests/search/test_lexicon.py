@@ -121,8 +121,10 @@ def test_english_goes_first_to_the_chinese_word_more_common_in_chinese(small_ced
 
 
 def test_the_lexicon_is_cached_for_the_next_process(small_cedict, tmp_path, monkeypatch):
+    stale = tmp_path / "itm-lexicon-0000.marshal"
+    stale.write_bytes(b"from an older version")
     first = load(tmp_path)
-    assert list(tmp_path.glob("itm-lexicon-*.marshal"))
+    assert len(list(tmp_path.glob("itm-lexicon-*.marshal"))) == 1 and not stale.exists()
 
     def no_build(*args):
         raise AssertionError("built again")
