@@ -166,10 +166,19 @@ def force_login_passes_every_factor():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: their live server's transactions end with a flush that empties what the
-    migrations put in the database (the root collection, the office's group permissions), which the tests
-    after them would miss. pytest-django has already put the other transactional tests at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser tests open the transactional tests (pytest-django puts those after the others). Their live
+    server's tests reload the database as the migrations left it, which must not meet rows that a flush of
+    an earlier transactional test recreated; their own flush is harmless to the transactional tests after
+    them, which build what they need."""
+    browser = [item for item in items if item.get_closest_marker("browser") is not None]
+    others = [item for item in items if item.get_closest_marker("browser") is None]
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames
+
+    first = next((i for i, item in enumerate(others) if transactional(item)), len(others))
+    items[:] = [*others[:first], *browser, *others[first:]]
 
 
 @pytest.fixture(autouse=True)

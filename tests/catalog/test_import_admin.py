@@ -304,7 +304,7 @@ def test_uploads_are_forgotten_a_day_after_they_were_made(office, tasks):
     assert sorted(CatalogueUpload.objects.values_list("name", flat=True)) == ["busy.jsonl", "new.jsonl"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_task_worker_checks_and_imports_an_upload(office, settings):
     """With the database backend the request only stores the file and queues the work; the worker does it."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog.tasks import email
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -251,7 +251,7 @@ def test_an_imported_evaluation_with_an_id_shaped_like_a_groups_is_not_that_grou
     assert shown["unit"] is not None and shown["institution"] is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_links_the_evaluations_groups_gave_by_their_ids(group, small_catalogue):
     submit_evaluation(group.unit_token, UNIT_SCORES)
     # The other side's id, but for another institution and direction: imported, not this group's.

@@ -107,7 +107,7 @@ def test_a_new_outcome_shows_on_the_institution_page(client, small_catalogue, ou
     assert "Digital twin factory" in page(client, INSTITUTION)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_stamp_moves_with_a_change_and_again_after_its_commit():
     from django.db import transaction
 

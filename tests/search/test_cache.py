@@ -12,7 +12,7 @@ from search.ranking import rank, reason_context
 from tests.factories import make_evaluation
 
 # Committed transactions: inside a test's transaction nothing is ever kept (it could be rolled back).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROBOTICS_IN_GERMANY = DemandRecord(external_id="d1", title="机器人应用培训", destinations=["DE"])
 

@@ -22,7 +22,7 @@ from tests.factories import make_field
 from tests.search.test_elasticsearch import free_port
 
 # Committed transactions: the worker reads the task rows as another process would.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
