@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from catalog.models import CatalogueUpload, Country, Field, Institution, UploadStatus
 from catalog.tasks import forget_old_uploads
-from tests.factories import activate_totp, make_country
+from tests.factories import activate_totp, ensure_site_tree, make_country
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +307,7 @@ def test_uploads_are_forgotten_a_day_after_they_were_made(office, tasks):
 @pytest.mark.django_db(transaction=True)
 def test_the_task_worker_checks_and_imports_an_upload(office, settings):
     """With the database backend the request only stores the file and queues the work; the worker does it."""
+    ensure_site_tree()  # a transactional test builds the page tree it imports into
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
     def run_worker() -> None:
