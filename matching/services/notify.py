@@ -28,7 +28,8 @@ def email_someone(address: str, *, text_zh: str, text_en: str, url: str) -> None
 
 
 def absolute(url: str) -> str:
-    return url if url.startswith("http") else f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}"
+    """A link for an email: the public site's address (PORTAL_BASE_URL), not the admin's."""
+    return url if url.startswith("http") else f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}"
 
 
 def in_language(url: str, language: str) -> str:

@@ -65,9 +65,21 @@ def test_contacting_an_institution_tells_its_staff_in_the_site_and_by_email(
     assert notification.url == f"/zh-hans/inquiries/{inquiry.pk}/"
     assert [message.to for message in mail.outbox] == [["anna@example.org"]]
     # Each language's text leads to the page in that language.
-    body, site = mail.outbox[0].body, settings.WAGTAILADMIN_BASE_URL
+    body, site = mail.outbox[0].body, settings.PORTAL_BASE_URL
     assert f"{notification.text_zh}\n{site}/zh-hans/inquiries/{inquiry.pk}/\n" in body
     assert f"{notification.text_en}\n{site}/en/inquiries/{inquiry.pk}/\n" in body
+
+
+def test_email_links_lead_to_the_public_site_even_when_the_admin_is_served_elsewhere(
+    demand, people, small_catalogue, django_capture_on_commit_callbacks, settings
+):
+    settings.PORTAL_BASE_URL = "https://match.example.org"
+    settings.WAGTAILADMIN_BASE_URL = "https://admin.example.net"
+    inquiry = contact(demand, people, small_catalogue, django_capture_on_commit_callbacks)
+    body = mail.outbox[0].body
+    assert f"https://match.example.org/zh-hans/inquiries/{inquiry.pk}/" in body
+    assert f"https://match.example.org/en/inquiries/{inquiry.pk}/" in body
+    assert "admin.example.net" not in body
 
 
 def test_a_reply_tells_the_units_confirmed_members_and_nobody_else(
