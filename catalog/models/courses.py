@@ -1,0 +1,113 @@
+"""Courses institutions offer (child pages of their institution) and the premium course library."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Page, PageManager
+
+from catalog.forms import CataloguePageForm
+from catalog.models.institutions import OFFICE_PERMISSION, Institution
+from catalog.models.pages import BilingualIndexPage
+from catalog.models.taxonomy import Field
+from catalog.querysets import CourseQuerySet
+from catalog.text import bilingual
+
+
+class Delivery(models.TextChoices):
+    ON_SITE = "on-site", _("On site")
+    ONLINE = "online", _("Online")
+    BLENDED = "blended", _("Blended")
+
+
+class Course(Page):
+    """A course an institution offers; premium courses form the course library (精品课程资源库)."""
+
+    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
+    # The institution that offers it (its parent page), kept as a key for the library's queries.
+    provider = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, related_name="courses", editable=False, null=True
+    )
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
+    fields = ParentalManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="courses")
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    language = models.CharField(_("teaching language"), max_length=20, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery.choices, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    premium = models.BooleanField(_("premium course"), default=False)
+
+    base_form_class = CataloguePageForm
+    objects = PageManager.from_queryset(CourseQuerySet)()
+
+    name = bilingual("title")
+    summary = bilingual("summary")
+
+    parent_page_types = ["catalog.Institution"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
+        FieldPanel("summary_zh"),
+        FieldPanel("summary_en"),
+        FieldPanel("fields"),
+        FieldRowPanel([FieldPanel("days"), FieldPanel("language"), FieldPanel("delivery")]),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [FieldPanel("external_id"), FieldPanel("premium", permission=OFFICE_PERMISSION)],
+            heading=_("Administering office"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def full_clean(self, *args, **kwargs):
+        self.title = self.title_en or self.title_zh
+        if not self.slug:
+            self.slug = self.external_id
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.title = self.title_en or self.title_zh
+        if self.provider_id is None and self.depth:
+            self.provider = self.get_parent().specific
+        super().save(*args, **kwargs)
+        if self.provider is not None:
+            self.provider.refresh_search_text()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Lazy: only the page's fragment reads it, when the cache does not hold it.
+        context["institution"] = SimpleLazyObject(lambda: self.provider)
+        return context
+
+
+class CourseLibraryPage(BilingualIndexPage):
+    """The premium course library: premium courses of all admitted institutions."""
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course library")
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog.filters import CourseFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = Course.objects.public().filter(premium=True).select_related("provider__country")
+        library = CourseFilter(request.GET, queryset=courses, request=request)
+        context["filter"] = library
+        context["page_obj"] = self.paginate(request, library.qs)
+        return context

@@ -1,0 +1,55 @@
+"""Evaluations after a training (双向评估): the rows the quality record and the ranking read."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models.institutions import Institution
+from catalog.querysets import EvaluationQuerySet
+
+
+class EvaluationDirection(models.TextChoices):
+    UNIT_TO_INSTITUTION = "unit_to_institution", _("Unit rates institution")
+    INSTITUTION_TO_UNIT = "institution_to_unit", _("Institution rates unit")
+
+
+class Evaluation(models.Model):
+    """One side's evaluation after a training (双向评估); unit-to-institution ones make the quality record."""
+
+    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    direction = models.CharField(_("direction"), max_length=30, choices=EvaluationDirection.choices)
+    date = models.DateField(_("date"))
+    overall = models.FloatField(_("overall"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    group_size = models.PositiveIntegerField(_("group size"), null=True, blank=True)
+    days = models.PositiveIntegerField(_("days"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # A two-way evaluation stays sealed, read by nobody else and counted nowhere, until the other side has
+    # answered or until this day, when the evaluation window closes (matching.services.training unseals it).
+    sealed_until = models.DateField(_("sealed until"), null=True, blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "external_id"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        indexes = [
+            # The quality summary and the quality signal: one institution's evaluations of one direction.
+            models.Index(fields=["institution", "direction", "date"], name="evaluation_quality_idx"),
+            # The office's statistics and quality watch: counted evaluations by institution, read from the
+            # index alone (mean and count per institution, in its order, from a date).
+            models.Index(
+                fields=["direction", "institution", "date", "overall"],
+                condition=models.Q(sealed_until__isnull=True),
+                name="evaluation_counted_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} ({self.institution_id}, {self.overall})"

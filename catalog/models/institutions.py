@@ -1,0 +1,220 @@
+"""Foreign training institutions (境外培训机构) as Wagtail pages, their specialties and the directory."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page, PageManager
+
+from catalog.fields import WordListField, is_web_address, validate_web_address
+from catalog.forms import CataloguePageForm
+from catalog.models.pages import BilingualIndexPage
+from catalog.models.taxonomy import Country, Field
+from catalog.quality import QualityRecord, quality_record
+from catalog.querysets import InstitutionQuerySet
+from catalog.text import bilingual
+
+# Granted to the office reviewers' group (and held by site admins), never to institution staff: the fields
+# behind it (an institution's status, cooperation, a course's premium mark) are the office's decisions.
+OFFICE_PERMISSION = "catalog.change_institution"
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    ENTERPRISE_RND = "enterprise_rnd", _("Enterprise R&D centre")
+    TRAINING_PROVIDER = "training_provider", _("Training provider")
+    GOVERNMENT_AGENCY = "government_agency", _("Government agency")
+
+
+class InstitutionStatus(models.TextChoices):
+    ACTIVE = "active", _("Admitted")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InstitutionIndexPage(BilingualIndexPage):
+    """The institution directory: facets, text search, sorting and pagination."""
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["catalog.Institution"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("institution directory")
+
+    def get_context(self, request, *args, **kwargs):
+        from catalog.filters import InstitutionFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        directory = InstitutionFilter(
+            request.GET, queryset=Institution.objects.public().with_quality(), request=request
+        )
+        context["filter"] = directory
+        context["page_obj"] = self.paginate(request, directory.qs.select_related("country"))
+        return context
+
+
+class Institution(Page):
+    """A foreign training institution (境外培训机构); staff keep its profile, the office sets its status."""
+
+    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="institutions"
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=40, choices=InstitutionKind.choices, default=InstitutionKind.UNIVERSITY
+    )
+    cooperating = models.BooleanField(
+        _("cooperating institution"),
+        default=False,
+        help_text=_("Has a cooperation agreement with the ministry (与科技部引智司建立合作关系)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=InstitutionStatus.choices, default=InstitutionStatus.ACTIVE
+    )
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    languages = WordListField(_("teaching languages"), help_text=_("Language codes, e.g. en, de."))
+    website = models.URLField(_("website"), max_length=300, blank=True, validators=[validate_web_address])
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    max_group_size = models.PositiveIntegerField(_("largest group"), null=True, blank=True)
+    # Names, texts, specialties and course titles in both languages, for the directory's search.
+    search_text = models.TextField(editable=False, blank=True)
+
+    base_form_class = CataloguePageForm
+    objects = PageManager.from_queryset(InstitutionQuerySet)()
+
+    name = bilingual("name")
+    description = bilingual("description")
+
+    parent_page_types = ["catalog.InstitutionIndexPage"]
+    subpage_types = ["catalog.Course"]
+
+    content_panels = [
+        FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_zh")]),
+        FieldRowPanel([FieldPanel("country"), FieldPanel("city"), FieldPanel("kind")]),
+        FieldPanel("description_zh"),
+        FieldPanel("description_en"),
+        InlinePanel("specialties", heading=_("Specialties"), label=_("specialty")),
+        MultiFieldPanel(
+            [
+                FieldPanel("languages"),
+                FieldPanel("website"),
+                FieldPanel("contact_email"),
+                FieldPanel("max_group_size"),
+            ],
+            heading=_("Contact and groups"),
+        ),
+    ]
+    settings_panels = Page.settings_panels + [
+        # The office's decisions: institution staff (who lack this permission) do not see these fields.
+        MultiFieldPanel(
+            [
+                FieldPanel("external_id", permission=OFFICE_PERMISSION),
+                FieldPanel("status", permission=OFFICE_PERMISSION),
+                FieldPanel("cooperating", permission=OFFICE_PERMISSION),
+            ],
+            heading=_("Administering office"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_admitted(self) -> bool:
+        return self.status == InstitutionStatus.ACTIVE
+
+    @property
+    def website_link(self) -> str:
+        """The website as a link target: only an http or https address, whatever an old row may hold."""
+        return self.website if is_web_address(self.website) else ""
+
+    def full_clean(self, *args, **kwargs):
+        # The page title is the English name; set it before Wagtail derives the slug from it.
+        self.title = self.name_en
+        if not self.slug:
+            self.slug = self.external_id
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.title = self.name_en
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self, courses=None, specialty_fields=None) -> str:
+        if specialty_fields is None:
+            specialty_fields = [specialty.field for specialty in self.specialties.all()]
+        if courses is None:
+            from catalog.models.courses import Course
+
+            courses = (
+                Course.objects.filter(provider_id=self.pk).only("title_en", "title_zh") if self.pk else []
+            )
+        parts = [
+            self.external_id,
+            self.name_en,
+            self.name_zh,
+            self.city,
+            self.description_en,
+            self.description_zh,
+            self.country.code,
+            self.country.name_en,
+            self.country.name_zh,
+        ]
+        for field in specialty_fields:
+            parts += [field.name_en, field.name_zh, *field.synonyms]
+        for course in courses:
+            parts += [course.title_en, course.title_zh]
+        return " ".join(part for part in parts if part).lower()
+
+    def refresh_search_text(self) -> None:
+        Institution.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+    def quality_record(self) -> QualityRecord:
+        """What organizing units said of it: mean per dimension, number of evaluations, yearly trend."""
+        return quality_record(self.evaluations.counted().values_list("overall", "scores", "date"))
+
+    def get_context(self, request, *args, **kwargs):
+        # Courses and outcomes point to institutions, so their modules import this one, not the reverse.
+        from catalog.models.courses import Course
+        from catalog.models.outcomes import Outcome
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = Course.objects.public().child_of(self).order_by("-premium", "title")
+        # Lazy, like the querysets beside it: a cached fragment of the page needs none of them.
+        context["quality"] = SimpleLazyObject(self.quality_record)
+        context["specialties"] = self.specialties.select_related("field").order_by("-weight")
+        context["outcomes"] = Outcome.objects.public().filter(institutions=self).order_by("-year")[:6]
+        return context
+
+
+class InstitutionSpecialty(Orderable):
+    """A field the institution is good at, weighted from 0 to 1 (机构特长)."""
+
+    institution = ParentalKey(Institution, on_delete=models.CASCADE, related_name="specialties")
+    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField(
+        _("weight"), default=1.0, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+
+    panels = [FieldRowPanel([FieldPanel("field"), FieldPanel("weight")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["institution", "field"], name="unique_specialty")]
+
+    def __str__(self) -> str:
+        return f"{self.field.code} {self.weight}"

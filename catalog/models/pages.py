@@ -1,0 +1,41 @@
+"""What the catalogue's index pages (directory, course library, outcome showcase) share."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+from catalog.text import bilingual, pick_language
+
+PAGE_SIZE = 12
+
+
+class BilingualIndexPage(Page):
+    """An index page with an introduction in both languages."""
+
+    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
+    intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+
+    intro = bilingual("intro")
+    content_panels = Page.content_panels + [
+        FieldPanel("title_zh"),
+        FieldPanel("intro_zh"),
+        FieldPanel("intro_en"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def heading(self) -> str:
+        return pick_language(self.title_zh, self.title)
+
+    @staticmethod
+    def paginate(request, items, size: int = PAGE_SIZE):
+        # Lazy: the template's cached fragment usually holds the page already, and counting is a query.
+        return SimpleLazyObject(lambda: Paginator(items, size).get_page(request.GET.get("page")))
