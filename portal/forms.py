@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import StaffInvitation
+from matching.forms.units import UnitChoiceForm
 from matching.models import ExpertReview
 from matching.services.units import ask_for_confirmation
-from matching.unit_forms import UnitChoiceForm
 
 
 class SignupForm(UnitChoiceForm):

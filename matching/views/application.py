@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from matching.forms.negotiation import teaching_language_label
 from matching.models import Demand, ExpertReview, Inquiry, InquiryStatus, Proposal
-from matching.negotiation_forms import teaching_language_label
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

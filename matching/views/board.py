@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from catalog.roles import is_office
 from matching.filters import DemandFilter
-from matching.forms import FindInstitutionsForm, shown_finding
+from matching.forms.demands import FindInstitutionsForm, shown_finding
 from matching.models import Demand, DemandStatus, member_unit
 from matching.presenters import present_matches
 from matching.rules import WARNING, check

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from matching.forms import DemandForm, shown_finding
+from matching.forms.demands import DemandForm, shown_finding
 from matching.models import Demand, DemandStatus, OrganizingUnit, member_unit
 from matching.rules import ERROR, check
 from matching.services.demands import (

@@ -25,8 +25,7 @@ from django_filters.views import FilterView
 from catalog.models import Institution
 from catalog.roles import is_office, staff_institution
 from matching.exchange import DemandType, read_demand
-from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side, member_unit
-from matching.negotiation_forms import (
+from matching.forms.negotiation import (
     ContactForm,
     InquiryFilter,
     InterestForm,
@@ -35,6 +34,7 @@ from matching.negotiation_forms import (
     StatusForm,
     teaching_language_label,
 )
+from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side, member_unit
 from matching.presenters import SIGNAL_LABELS
 from matching.services import negotiation as services
 from matching.services.negotiation import NegotiationRefused

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
 from catalog.numbers import object_id
+from matching.forms.outcomes import OutcomeForm
 from matching.models import Inquiry, InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
-from matching.outcome_forms import OutcomeForm
 from matching.services.outcomes import (
     can_revise,
     office_comment,

@@ -21,6 +21,16 @@ from openpyxl import Workbook
 from catalog.numbers import positive_int
 from catalog.roles import is_office, office_required
 from catalog.spreadsheets import cells
+from matching.forms.planning import (
+    FollowUpForm,
+    PlanningSettingsForm,
+    PlanProjectsForm,
+    PlanYearForm,
+    ProjectForm,
+    QuotaForm,
+    ReviewForm,
+    SummaryForm,
+)
 from matching.models import (
     AnnualPlan,
     Demand,
@@ -38,16 +48,6 @@ from matching.models import (
     member_unit,
 )
 from matching.models.planning import has_planning_role, library_years
-from matching.planning_forms import (
-    FollowUpForm,
-    PlanningSettingsForm,
-    PlanProjectsForm,
-    PlanYearForm,
-    ProjectForm,
-    QuotaForm,
-    ReviewForm,
-    SummaryForm,
-)
 from matching.services import planning as services
 from matching.services.planning import Decision, PlanningRefused
 from matching.views.statistics import XLSX, xlsx_response

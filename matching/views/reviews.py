@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from matching.forms import InviteExpertForm, SignReviewForm
+from matching.forms.demands import InviteExpertForm, SignReviewForm
 from matching.models import ExpertReview
 from matching.services.demands import ReviewRefused, cancel_review_invitation, invite_expert, sign_review
 from matching.views.demands import editable_demand

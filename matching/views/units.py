@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from matching.forms.units import UnitChoiceForm
 from matching.models import UnitMembership
 from matching.services import units
-from matching.unit_forms import UnitChoiceForm
 
 
 @login_required

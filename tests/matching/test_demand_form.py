@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from matching.forms import DemandForm
+from matching.forms.demands import DemandForm
 from matching.models import Demand, DemandStatus, UnitMembership
 from matching.rules import check
 from search.demand import MISSING

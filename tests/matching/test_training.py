@@ -406,8 +406,8 @@ def test_the_group_form_fills_its_dates_from_the_proposal_as_iso_in_both_languag
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_date_input_of_the_site_renders_iso(language):
-    from matching.negotiation_forms import ProposalForm
-    from matching.planning_forms import PlanYearForm, SummaryForm
+    from matching.forms.negotiation import ProposalForm
+    from matching.forms.planning import PlanYearForm, SummaryForm
     from matching.views.training import GroupForm, LogEntryForm
 
     day = datetime.date(2027, 4, 5)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import DateInput
 from catalog.models import Country, Field, Institution
 from catalog.numbers import IdChoiceField, IdMultipleChoiceField
+from matching.forms.negotiation import PlannedDateField
 from matching.models import Demand, OrganizingUnit, UnitOutcome
 from matching.models.planning import ItemStatus, PlanningSettings, PlanYear, Project, Quota, library_years
-from matching.negotiation_forms import PlannedDateField
 from matching.services.planning import PROJECT_FIELDS
 
 TEXT_MAX = 10000
