@@ -1,6 +1,7 @@
 """The match API: POST a demand record (exchange format), get the ranked institutions as `match` prints
 them. Bad input is a 400 whose JSON names the key; the OpenAPI description is served beside it. What one
-request may cost is bounded: the body's size and nesting, each text's length, and requests per address."""
+request may cost is bounded: the body's size and nesting, each text's length, and requests per address.
+Beside it, GET suggest: the typeahead's institutions, fields and countries for what a person has typed."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from catalog.numbers import positive_int
 from search.demand import DemandCategory, DemandRecord
 from search.es import SEARCH_SERVER_ERRORS
 from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH, match_output, rank
+from search.suggest import MAX_QUERY_LENGTH, suggestions
 
 MAX_TOP = 100
 # More codes than there are fields in the taxonomy or countries in ISO 3166.
@@ -232,3 +234,55 @@ def reader_language(request) -> str:
 
 def bad_request(key: str, message: str) -> Response:
     return Response({"error": f"{key}: {message}", "key": key}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class SuggestThrottle(AnonRateThrottle):
+    """A typeahead asks once a keystroke (after a pause): more often than the match API, still bounded."""
+
+    scope = "suggest"
+    rate = "300/minute"
+
+
+class SuggestView(APIView):
+    """Institutions, fields and countries whose names begin with what is typed (search/suggest.py)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [SuggestThrottle]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=f"what was typed (only its first {MAX_QUERY_LENGTH} characters are read)",
+            ),
+            OpenApiParameter("lang", str, enum=["zh-hans", "en"], description="language of the names"),
+        ],
+        responses={
+            200: inline_serializer(
+                "Suggestions",
+                {
+                    "query": serializers.CharField(),
+                    "results": inline_serializer(
+                        "Suggestion",
+                        {
+                            "kind": serializers.ChoiceField(["institution", "field", "country"]),
+                            "kind_label": serializers.CharField(),
+                            "name": serializers.CharField(),
+                            "other_name": serializers.CharField(),
+                            "url": serializers.CharField(),
+                            "param": serializers.CharField(),
+                            "value": serializers.CharField(),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            429: OpenApiResponse(description="too many requests from this address; see Retry-After"),
+        },
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
+        with translation.override(reader_language(request)):
+            return Response({"query": query, "results": suggestions(query)})

@@ -551,6 +551,8 @@ SITE_ROWS = [
         get=" ok    ok    ok    ok    ok    ok    ok"),
     Row("api-docs", "/api/v1/docs",
         get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("api-suggest", "/api/v1/suggest?q=tum",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
 ]
 # fmt: on
 

@@ -696,6 +696,32 @@ def test_the_match_api_answers_bodies_that_are_not_json_without_a_server_error(
     post_match(client, body, params, content_type=content_type)
 
 
+# GET /api/v1/suggest: the typeahead's suggestions, for whatever is typed (and whatever a script sends).
+
+SUGGEST = "/api/v1/suggest"
+suggest_params = st.fixed_dictionaries(
+    {},
+    optional={
+        "q": st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3)),
+        "lang": st.one_of(st.sampled_from(["en", "zh-hans", "zh-hant", "de"]), hostile_text),
+    },
+)
+
+
+@seed(SEED)
+@fuzz(150)
+@given(params=suggest_params)
+@example(params={"q": "x" * 100_000})
+@example(params={"q": "字" * 5_000, "lang": "zh-hans"})
+@example(params={"q": "\x00 robot 慕尼"})
+def test_the_suggestions_answer_any_input_without_a_server_error(client, small_catalogue, params):
+    with rolled_back():
+        response = client.get(SUGGEST, params)
+    assert_no_server_error(response)
+    if response.status_code == 200:
+        assert set(response.json()) == {"query", "results"}
+
+
 # The office's catalogue import (in Wagtail's admin): a JSON Lines file of hostile records, previewed, then
 # applied.
 
