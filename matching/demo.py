@@ -1,6 +1,7 @@
-"""Demo planning data for `manage.py load_demo`: a supervising department, demo people of each planning role,
-a plan year with plans in each state (with the unit, at the department, at the office, approved), a quota,
-and a project closed after training with its summary. Made once per database."""
+"""Demo planning data for `manage.py load_demo`: a supervising region, demo people of each planning role,
+a plan year with plans in each state (with the unit, at the department, at the office, at the
+foreign-affairs office) and last year's plan approved, quotas of a unit and of the region, and a project
+closed after training with its summary. Made once per database."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from matching.models import (
     SupervisingDepartment,
     UnitMembership,
 )
+from matching.models.planning import QuotaHolderKind
 from matching.services.planning import demand_values
 
 DEPARTMENT = "江苏省人民政府"
@@ -36,7 +38,7 @@ UNITS = {
     "江苏省科学技术厅": ("demo-jiangsu-kjt@example.org", Stage.UNIT),
     "江苏省生态环境厅": ("demo-jiangsu-sthjt@example.org", Stage.DEPARTMENT),
     "山东省农业农村厅": ("demo-shandong-nynct@example.org", Stage.OFFICE),
-    "深圳职业技术大学": ("demo-szpu@example.org", Stage.APPROVED),
+    "深圳职业技术大学": ("demo-szpu@example.org", Stage.FOREIGN_AFFAIRS),
 }
 DEPARTMENT_MEMBER = "demo-department@example.org"
 OFFICE_MEMBER = "demo-office@example.org"
@@ -47,6 +49,7 @@ PASSED = {
     Stage.UNIT: [],
     Stage.DEPARTMENT: [],
     Stage.OFFICE: [],
+    Stage.FOREIGN_AFFAIRS: [Stage.OFFICE],
     Stage.APPROVED: [Stage.OFFICE, Stage.FOREIGN_AFFAIRS],
 }
 
@@ -66,7 +69,10 @@ def person(email: str, group: str | None = None):
 def project_of(demand: Demand, year: int, by, **extra) -> Project:
     values = demand_values(demand)
     lists = {name: values.pop(name) for name in ("fields", "destinations", "institutions")}
-    values.update(plan_year=year, funding_source="central", central_funds=Decimal("60"), **extra)
+    values.update(
+        plan_year=year, funding_source="central", central_funds=Decimal("60"),
+        participants="处级干部2人，业务骨干与技术人员若干", agreement="", **extra,
+    )  # fmt: skip
     project = Project.objects.create(unit=demand.organizing_unit, created_by=by, **values)
     for name, items in lists.items():
         getattr(project, name).set(items)
@@ -108,7 +114,7 @@ def load_planning_demo() -> bool:
     if not all(demands.values()):
         return False
     office, foreign = person(OFFICE_MEMBER, OFFICE_REVIEWERS), person(FOREIGN_AFFAIRS_MEMBER, FOREIGN_AFFAIRS)
-    department = SupervisingDepartment.objects.create(name=DEPARTMENT)
+    department = SupervisingDepartment.objects.create(name=DEPARTMENT, kind=QuotaHolderKind.REGION)
     department.members.add(reviewer := person(DEPARTMENT_MEMBER))
     department.units.add(units["江苏省科学技术厅"], units["江苏省生态环境厅"])
     today = timezone.localdate()
@@ -116,6 +122,7 @@ def load_planning_demo() -> bool:
     PlanYear.objects.create(year=this_year, deadline=datetime.date(this_year, 1, 31))
     PlanYear.objects.create(year=next_year, deadline=today + datetime.timedelta(days=60))
     Quota.objects.create(year=next_year, unit=units["江苏省科学技术厅"], headcount=30)
+    Quota.objects.create(year=next_year, department=department, headcount=40)
     for name, (email, stage) in UNITS.items():
         unit = units[name]
         member = person(email)

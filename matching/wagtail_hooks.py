@@ -22,15 +22,17 @@ def refuse_private_documents(document, request) -> None:
 
 
 class SupervisingDepartmentViewSet(SnippetViewSet):
-    """Which units each department supervises (their plans go to it first) and who reviews for it."""
+    """Which units each department supervises (their plans go to it first), who reviews for it, and whether
+    it is a region or a department for the office's quotas."""
 
     model = SupervisingDepartment
     icon = "group"
     menu_label = _("Supervising departments")
     add_to_admin_menu = True
-    list_display = ["name"]
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
     search_fields = ["name"]
-    panels = [FieldPanel("name"), FieldPanel("units"), FieldPanel("members")]
+    panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("units"), FieldPanel("members")]
 
 
 register_snippet(SupervisingDepartmentViewSet)

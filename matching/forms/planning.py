@@ -12,7 +12,15 @@ from catalog.models import Country, Field, Institution
 from catalog.numbers import IdChoiceField, IdMultipleChoiceField
 from matching.forms.negotiation import PlannedDateField
 from matching.models import Demand, OrganizingUnit, UnitOutcome
-from matching.models.planning import ItemStatus, PlanningSettings, PlanYear, Project, Quota, library_years
+from matching.models.planning import (
+    ItemStatus,
+    PlanningSettings,
+    PlanYear,
+    Project,
+    Quota,
+    SupervisingDepartment,
+    library_years,
+)
 from matching.services.planning import PROJECT_FIELDS
 
 TEXT_MAX = 10000
@@ -135,19 +143,34 @@ class PlanYearForm(forms.ModelForm):
 
 
 class QuotaForm(forms.ModelForm):
-    unit = IdChoiceField(label=_("Organizing unit"), queryset=OrganizingUnit.objects.all())
+    """A year's headcount quota for a region or department (its units' plans together) or for one unit."""
+
+    department = IdChoiceField(
+        label=_("Region or department"), queryset=SupervisingDepartment.objects.all(), required=False,
+        help_text=_("Regions and central enterprises may apply for 120%; departments plan within the quota."),
+    )  # fmt: skip
+    unit = IdChoiceField(
+        label=_("or one organizing unit"), queryset=OrganizingUnit.objects.all(), required=False
+    )
 
     class Meta:
         model = Quota
-        fields = ["year", "unit", "headcount", "local_or_enterprise"]
+        fields = ["year", "department", "unit", "headcount", "local_or_enterprise"]
+        labels = {"local_or_enterprise": _("A unit's local or enterprise plan (may apply up to 120%)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].validators.append(MaxValueValidator(2100))
         self.fields["headcount"].validators.append(MaxValueValidator(100000))
 
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("department")) == bool(data.get("unit")):
+            raise forms.ValidationError(_("Choose either a region or department, or one organizing unit."))
+        return data
+
     def validate_unique(self):
-        # A second quota for the same unit and year replaces the first (the view updates it).
+        # A second quota for the same holder and year replaces the first (the view updates it).
         pass
 
 

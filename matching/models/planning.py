@@ -40,10 +40,26 @@ def library_years(today: datetime.date | None = None) -> list[int]:
     return list(range(year + 1, year + 1 + ROLLING_YEARS))
 
 
+class QuotaHolderKind(models.TextChoices):
+    """What a supervising body is to the office's quotas (各地区、各部门): a region and a central
+    enterprise may apply for 120% of their quota, a department plans within it (2020 guide 二（七）)."""
+
+    REGION = "region", _("Region (province, city)")
+    DEPARTMENT = "department", _("Department (ministry, commission)")
+    ENTERPRISE = "enterprise", _("Central enterprise")
+
+
 class SupervisingDepartment(models.Model):
-    """A body above organizing units (业务主管部门): reviews its units' plans and ranks their projects."""
+    """A body above organizing units (业务主管部门): reviews its units' plans and ranks their projects. As a
+    region or a department it holds the office's headcount quota for its units' plans."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    kind = models.CharField(
+        _("region or department"),
+        max_length=20,
+        choices=QuotaHolderKind.choices,
+        default=QuotaHolderKind.REGION,
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("members"),
@@ -112,11 +128,25 @@ class PlanYear(models.Model):
 
 
 class Quota(models.Model):
-    """A unit's headcount quota (指标控制数) for a year; local and enterprise plans may apply up to 120%."""
+    """A headcount quota (指标控制数) for a year, held by a region or department (its units' plans together)
+    or by one organizing unit; local and enterprise plans may apply up to 120%."""
 
     year = models.PositiveIntegerField(_("plan year"), validators=[MinValueValidator(2000)])
     unit = models.ForeignKey(
-        OrganizingUnit, verbose_name=_("organizing unit"), on_delete=models.CASCADE, related_name="quotas"
+        OrganizingUnit,
+        verbose_name=_("organizing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quotas",
+    )
+    department = models.ForeignKey(
+        SupervisingDepartment,
+        verbose_name=_("region or department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quotas",
     )
     headcount = models.PositiveIntegerField(_("headcount quota"))
     local_or_enterprise = models.BooleanField(
@@ -124,16 +154,36 @@ class Quota(models.Model):
     )
 
     class Meta:
-        ordering = ["-year", "unit__name"]
-        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="one_quota_per_unit_year")]
+        ordering = ["-year", "department__name", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="one_quota_per_unit_year"),
+            models.UniqueConstraint(fields=["year", "department"], name="one_quota_per_department_year"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True, department__isnull=False)
+                | Q(unit__isnull=False, department__isnull=True),
+                name="quota_has_one_holder",
+            ),
+        ]
         verbose_name = _("quota")
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.year}: {self.headcount}"
+        return f"{self.holder} {self.year}: {self.headcount}"
+
+    @property
+    def holder(self) -> OrganizingUnit | SupervisingDepartment | None:
+        return self.department or self.unit
+
+    @property
+    def may_exceed(self) -> bool:
+        """Regions and central enterprises may apply for 120%; a department plans within its quota. A unit's
+        own quota says so itself."""
+        if self.department is not None:
+            return self.department.kind != QuotaHolderKind.DEPARTMENT
+        return self.local_or_enterprise
 
     @property
     def cap(self) -> int:
-        return self.headcount * 120 // 100 if self.local_or_enterprise else self.headcount
+        return self.headcount * 120 // 100 if self.may_exceed else self.headcount
 
 
 class FundingSource(models.TextChoices):
@@ -190,6 +240,11 @@ class Project(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(10**7)],
     )
     classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices)
+    # The application form's remaining items (2020 guide 三 2): who takes part, whether the group crosses
+    # regions and departments (双跨团组), and the intergovernmental agreement it serves, if any.
+    participants = models.TextField(_("participant make-up"), blank=True)
+    cross_regional = models.BooleanField(_("group across regions and departments (双跨团组)"), default=False)
+    agreement = models.CharField(_("intergovernmental agreement"), max_length=255, blank=True)
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="projects")
     institutions = models.ManyToManyField(
         Institution, verbose_name=_("planned institutions"), blank=True, related_name="projects"

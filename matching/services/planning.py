@@ -48,9 +48,11 @@ from matching.services.outcomes import can_revise, revise_outcome
 CITY_SEPARATORS = re.compile(r"[,，、;；/]+")
 # What a project is made of, in the form's order; the change history compares these.
 PROJECT_FIELDS = [
-    "title", "plan_year", "headcount", "days", "cities", "category", "content", "funding_source",
-    "central_funds", "classification",
+    "title", "plan_year", "headcount", "participants", "days", "cities", "category", "content",
+    "funding_source", "central_funds", "classification", "cross_regional", "agreement",
 ]  # fmt: skip
+# Items of the application form a project may leave empty: values without them mean empty.
+OPTIONAL_FIELDS = {"participants": "", "cross_regional": False, "agreement": ""}
 PROJECT_LISTS = ["fields", "destinations", "institutions"]
 OFFICE_SOURCE = "入库标准 (administering office)"
 
@@ -226,7 +228,7 @@ def shown(findings: list[Finding]) -> list[dict[str, str]]:
             "rule": f.rule,
             "severity": f.severity,
             "message": pick_language(f.message_zh, f.message_en),
-            "source": f.source,
+            "source": f.citation,
         }
         for f in findings
     ]
@@ -275,7 +277,7 @@ def create_project(
             demand=demand,
             inquiry=inquiry,
             created_by=by,
-            **{name: values[name] for name in PROJECT_FIELDS},
+            **{name: values.get(name, OPTIONAL_FIELDS.get(name)) for name in PROJECT_FIELDS},
         )
         for name in PROJECT_LISTS:
             getattr(project, name).set(values[name])
@@ -317,7 +319,7 @@ def update_project(project: Project, *, by, values: dict[str, Any]) -> Project:
         if not changed:
             return project
         for name in PROJECT_FIELDS:
-            setattr(project, name, values[name])
+            setattr(project, name, values.get(name, before[name]))
         project.demand = values.get("demand", project.demand)
         project.save()
         for name in PROJECT_LISTS:
@@ -335,26 +337,62 @@ def under_review(project: Project) -> bool:
 
 @dataclass
 class QuotaUsage:
+    """What plans use of one quota: the unit's own, or its region's or department's (all its units' plans
+    under review or filed, with this one)."""
+
     quota: int | None
     cap: int | None
     used: int
     outside: int
+    holder: str = ""
+    plans: int = 1
 
     @property
     def over(self) -> bool:
         return self.cap is not None and self.used > self.cap
 
 
-def quota_usage(plan: AnnualPlan) -> QuotaUsage:
-    """What the plan's projects (not rejected) use of the unit's quota for the year."""
-    quota = Quota.objects.filter(unit=plan.unit, year=plan.year).first()
+def _counted(items) -> tuple[int, int]:
+    """Headcount against the quota and outside it (backbone plan, small mid/long-term professional groups),
+    over plan items not rejected."""
     used = outside = 0
-    for item in plan.items.exclude(status=ItemStatus.REJECTED).select_related("project"):
+    for item in items.exclude(status=ItemStatus.REJECTED).select_related("project"):
         if item.project.outside_quota:
             outside += item.project.headcount
         else:
             used += item.project.headcount
-    return QuotaUsage(quota.headcount if quota else None, quota.cap if quota else None, used, outside)
+    return used, outside
+
+
+def quota_usage(plan: AnnualPlan) -> QuotaUsage:
+    """What the plan's projects (not rejected) use of the unit's own quota for the year."""
+    quota = Quota.objects.filter(unit=plan.unit, year=plan.year).first()
+    used, outside = _counted(plan.items.all())
+    return QuotaUsage(
+        quota.headcount if quota else None, quota.cap if quota else None, used, outside, plan.unit.name
+    )
+
+
+def holder_usages(plan: AnnualPlan) -> list[QuotaUsage]:
+    """What the plans of the year use of each quota of the regions and departments above the plan's unit:
+    every plan of their units that is under review or filed, and this one."""
+    usages = []
+    quotas = Quota.objects.filter(year=plan.year, department__units=plan.unit).select_related("department")
+    for quota in quotas.order_by("department__name"):
+        plans = AnnualPlan.objects.filter(year=plan.year, unit__supervisors=quota.department).filter(
+            ~Q(stage=Stage.UNIT) | Q(pk=plan.pk)
+        )
+        used, outside = _counted(PlanItem.objects.filter(plan__in=plans))
+        usages.append(
+            QuotaUsage(quota.headcount, quota.cap, used, outside, quota.department.name, plans.count())
+        )
+    return usages
+
+
+def quota_usages(plan: AnnualPlan) -> list[QuotaUsage]:
+    """Every quota the plan counts against: its unit's own (shown even when the office set none) and its
+    regions' or departments'."""
+    return [quota_usage(plan), *holder_usages(plan)]
 
 
 def open_plan(unit: OrganizingUnit, year: int) -> AnnualPlan:
@@ -409,15 +447,7 @@ def submit_plan(plan: AnnualPlan, *, by, now: datetime.datetime | None = None) -
                     _("“%(title)s” does not meet the entry criteria.") % {"title": item.project.title},
                     blocking,
                 )
-        usage = quota_usage(plan)
-        if usage.over:
-            raise PlanningRefused(
-                _(
-                    "The plan uses %(used)d places of the quota; the quota is %(quota)d and the plan "
-                    "may apply for at most %(cap)d. Remove projects or people."
-                )
-                % {"used": usage.used, "quota": usage.quota, "cap": usage.cap}
-            )
+        _refuse_over_quota(plan)
         plan.items.exclude(status=ItemStatus.REJECTED).update(status=ItemStatus.PENDING, rank=None)
         plan.stage = Stage.DEPARTMENT if department_of(plan.unit) else Stage.OFFICE
         plan.submitted_at = now
@@ -425,6 +455,30 @@ def submit_plan(plan: AnnualPlan, *, by, now: datetime.datetime | None = None) -
         PlanEvent.objects.create(plan=plan, level=Stage.UNIT, action=PlanEvent.Action.SUBMITTED, actor=by)
         _tell_reviewers(plan)
     return plan
+
+
+def _refuse_over_quota(plan: AnnualPlan) -> None:
+    # Two units of one region submitting at once each see the other's plan: the region's quota row is
+    # locked until this submission commits.
+    list(Quota.objects.select_for_update(of=("self",)).filter(year=plan.year, department__units=plan.unit))
+    usage = quota_usage(plan)
+    if usage.over:
+        raise PlanningRefused(
+            _(
+                "The plan uses %(used)d places of the quota; the quota is %(quota)d and the plan "
+                "may apply for at most %(cap)d. Remove projects or people."
+            )
+            % {"used": usage.used, "quota": usage.quota, "cap": usage.cap}
+        )
+    for usage in holder_usages(plan):
+        if usage.over:
+            raise PlanningRefused(
+                _(
+                    "With this plan, the plans of %(holder)s use %(used)d places of its quota; the quota is "
+                    "%(quota)d and its plans may apply for at most %(cap)d. Remove projects or people."
+                )
+                % {"holder": usage.holder, "used": usage.used, "quota": usage.quota, "cap": usage.cap}
+            )
 
 
 def reviewers(plan: AnnualPlan):

@@ -100,6 +100,16 @@ def application_sections(
     else:
         programme.append((_("Programme outline"), _("No proposal was attached.")))
     sections.append(Section(_("Agreed programme"), programme))
+    sections.append(expert_review_section(demand, review))
+    return sections
+
+
+def signed_review(demand: Demand) -> ExpertReview | None:
+    return demand.reviews.filter(signed_at__isnull=False).order_by("-signed_at").first()
+
+
+def expert_review_section(demand: Demand | None, review: ExpertReview | None) -> Section:
+    """The expert review (专家评审意见): the latest signed review, or the one given with the demand."""
     if review is not None:
         expert = ", ".join(part for part in (review.name, review.title, review.affiliation) if part)
         opinion = [
@@ -107,7 +117,7 @@ def application_sections(
             (_("Opinion"), review.opinion),
             (_("Signed"), f"{review.signed_at:%Y-%m-%d}"),
         ]
-    elif demand.expert_review:
+    elif demand is not None and demand.expert_review:
         # A review given with the demand itself (the exchange format's `expert_review`).
         given = demand.expert_review
         expert = ", ".join(
@@ -116,8 +126,27 @@ def application_sections(
         opinion = [(_("Expert"), expert), (_("Opinion"), given.get("opinion") or "")]
     else:
         opinion = [(_("Opinion"), _("No signed expert review yet."))]
-    sections.append(Section(_("Expert review"), opinion))
-    return sections
+    return Section(_("Expert review"), opinion)
+
+
+def sections_docx(title: str, subtitle: str, sections: list[Section]) -> bytes:
+    """A form's sections as a Word document: a heading and a two-column table for each."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(title, level=0)
+    document.add_paragraph(subtitle)
+    for section in sections:
+        document.add_heading(section.heading, level=1)
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, value in section.rows:
+            cells = table.add_row().cells
+            cells[0].text = label
+            cells[1].text = value or ""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _agreed_inquiry(request: HttpRequest, pk: int) -> Inquiry:
@@ -132,8 +161,7 @@ def _agreed_inquiry(request: HttpRequest, pk: int) -> Inquiry:
 def _draft(inquiry: Inquiry) -> list[Section]:
     demand = inquiry.demand
     proposal = inquiry.proposals.order_by("-created_at", "-pk").first()
-    review = demand.reviews.filter(signed_at__isnull=False).order_by("-signed_at").first()
-    return application_sections(demand, proposal, review, inquiry)
+    return application_sections(demand, proposal, signed_review(demand), inquiry)
 
 
 @login_required
@@ -145,22 +173,9 @@ def application_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    from docx import Document
-
     inquiry = _agreed_inquiry(request, pk)
-    document = Document()
-    document.add_heading(_("Project application form (draft)"), level=0)
-    document.add_paragraph(inquiry.demand.title)
-    for section in _draft(inquiry):
-        document.add_heading(section.heading, level=1)
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for label, value in section.rows:
-            cells = table.add_row().cells
-            cells[0].text = label
-            cells[1].text = value or ""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX_TYPE)
+    title = _("Project application form (draft)")
+    document = sections_docx(title, inquiry.demand.title, _draft(inquiry))
+    response = HttpResponse(document, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="application-{inquiry.demand.external_id}.docx"'
     return response

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
-from catalog.numbers import positive_int
+from catalog.numbers import object_id, positive_int
 from catalog.roles import is_office, office_required
 from catalog.spreadsheets import cells
 from matching.forms.planning import (
@@ -44,12 +44,15 @@ from matching.models import (
     Project,
     Quota,
     Stage,
+    SupervisingDepartment,
     TrainingGroup,
     member_unit,
 )
 from matching.models.planning import has_planning_role, library_years
+from matching.planning_application import project_application as project_application_sections
 from matching.services import planning as services
 from matching.services.planning import Decision, PlanningRefused
+from matching.views.application import DOCX_TYPE, sections_docx
 from matching.views.statistics import XLSX, xlsx_response
 
 PER_PAGE = 20
@@ -139,6 +142,32 @@ def project_from_inquiry(request: HttpRequest, pk: int) -> HttpResponse:
         return _project_form_page(request, form, inquiry=inquiry, findings=blocking, status=400)
     initial = services.agreement_values(inquiry)
     return _project_form_page(request, ProjectForm(initial=initial), inquiry=inquiry, findings=blocking)
+
+
+def _visible_project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("unit", "demand", "inquiry__institution"),
+        pk=pk,
+    )
+
+
+@login_required
+def project_application(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application form (申请表) of a project, with each level's review opinion, as a page."""
+    project = _visible_project(request, pk)
+    context = {"project": project, "sections": project_application_sections(project)}
+    return render(request, "matching/planning/application.html", context)
+
+
+@login_required
+def project_application_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same application form as a Word document."""
+    project = _visible_project(request, pk)
+    title = _("Application form for a training project abroad")
+    document = sections_docx(title, project.title, project_application_sections(project))
+    response = HttpResponse(document, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="application-project-{project.pk}.docx"'
+    return response
 
 
 @login_required
@@ -321,7 +350,7 @@ def _plan_page(request, plan: AnnualPlan, *, review_forms=None, error=None, find
         "own": own,
         "acts": acts,
         "office": office,
-        "usage": services.quota_usage(plan),
+        "usages": services.quota_usages(plan),
         "events": plan.events.select_related("actor", "project"),
         "deadline": PlanYear.objects.filter(year=plan.year).first(),
         "error": error,
@@ -419,12 +448,14 @@ def office_planning(request: HttpRequest) -> HttpResponse:
     if which == "quota" and quota_form.is_valid():
         data = quota_form.cleaned_data
         Quota.objects.update_or_create(
-            year=data["year"], unit=data["unit"],
+            year=data["year"], unit=data["unit"], department=data["department"],
             defaults={"headcount": data["headcount"], "local_or_enterprise": data["local_or_enterprise"]},
         )  # fmt: skip
         messages.success(request, _("The quota was saved."))
         return redirect("matching:office-planning")
-    quotas = Paginator(Quota.objects.select_related("unit"), PER_PAGE).get_page(request.GET.get("page"))
+    quotas = Paginator(Quota.objects.select_related("unit", "department"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "settings_form": settings_form,
         "year_form": year_form,
@@ -461,16 +492,32 @@ def plan_summary_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 @office_required
 def planning_report(request: HttpRequest) -> HttpResponse:
-    """The annual statistical report of a plan year, as a page and as an Excel workbook."""
-    from matching.planning_report import report_tables
+    """The annual statistical report of a plan year, for every unit or those of one region or department:
+    a page with charts, an Excel workbook (`format=xlsx`) and a Word document (`format=docx`)."""
+    from matching.planning_report import chart_of, report_docx, report_tables
 
     this_year = timezone.localdate().year
     year = positive_int(request.GET.get("year"), 2100) or this_year
-    tables = report_tables(year)
+    department_id = object_id(request.GET.get("department"))
+    department = SupervisingDepartment.objects.filter(pk=department_id).first() if department_id else None
+    tables = report_tables(year, department)
+    name = f"annual-report-{year}" + (f"-{department.pk}" if department else "")
     if request.GET.get("format") == "xlsx":
-        return workbook_response(tables, f"annual-report-{year}")
+        return workbook_response(tables, name)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(report_docx(tables, year, department), content_type=DOCX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
     years = sorted({*PlanYear.objects.values_list("year", flat=True), this_year, year}, reverse=True)
-    return render(request, "matching/planning/report.html", {"year": year, "years": years, "tables": tables})
+    context = {
+        "year": year,
+        "years": years,
+        "department": department,
+        "departments": SupervisingDepartment.objects.order_by("kind", "name"),
+        "sections": [(table, chart_of(table)) for table in tables],
+        "query": f"year={year}" + (f"&department={department.pk}" if department else ""),
+    }
+    return render(request, "matching/planning/report.html", context)
 
 
 def workbook_response(tables, name: str) -> HttpResponse:

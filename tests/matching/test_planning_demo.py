@@ -1,5 +1,6 @@
 """The demo planning `load_demo` adds after the catalogue: a plan year with a plan in each state, a
-supervising department with its demo member, a quota and a closed project with its summary; made once."""
+supervising region with its demo member, quotas of a unit and of the region, and a closed project with its
+summary; made once."""
 
 from __future__ import annotations
 
@@ -23,11 +24,14 @@ def demo_units(small_catalogue):
 
 def test_the_demo_holds_a_plan_in_each_state_and_a_closed_project(demo_units, client):
     assert load_planning_demo()
-    stages = {plan.unit.name: plan.stage for plan in AnnualPlan.objects.order_by("year")}
-    assert set(stages.values()) == {Stage.UNIT, Stage.DEPARTMENT, Stage.OFFICE, Stage.APPROVED}
+    plans = list(AnnualPlan.objects.all())
+    next_year = max(plan.year for plan in plans)
+    in_next_year = {plan.stage for plan in plans if plan.year == next_year}
+    assert in_next_year == {Stage.UNIT, Stage.DEPARTMENT, Stage.OFFICE, Stage.FOREIGN_AFFAIRS}
+    assert {plan.stage for plan in plans if plan.year < next_year} == {Stage.APPROVED}
     department = SupervisingDepartment.objects.get()
-    assert department.members.get().email == DEPARTMENT_MEMBER
-    assert Quota.objects.count() == 1
+    assert department.members.get().email == DEPARTMENT_MEMBER and department.kind == "region"
+    assert Quota.objects.filter(department=department).count() == 1 and Quota.objects.count() == 2
     closed = Project.objects.get(closed_at__isnull=False)
     assert closed.summary and is_approved(closed)
     users = get_user_model().objects
