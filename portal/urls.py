@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from matching.urls import unit_urlpatterns
 from matching.views import files
 from portal import views
 from portal.sitemaps import SITEMAPS
@@ -32,7 +33,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", views.dashboard, name="dashboard"),
     # Each room's pages with global names (`staff-invitations`, `unit-join`), then matching's namespaced ones.
     path("", include("catalog.urls")),
-    path("", include("matching.unit_urls")),
+    path("", include(unit_urlpatterns)),
     path("", include("matching.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
