@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,22 +33,31 @@ def enqueue_with_transaction(task_to_run, *args, **kwargs) -> None:
         transaction.on_commit(lambda: task_to_run.enqueue(*args, **kwargs))
 
 
-def email(subject: str, body: str, recipients: list[str]) -> None:
-    """Send an email once the current transaction commits; nothing is sent when it rolls back."""
+def email(subject: str, body: str, recipients: list[str], headers: dict[str, str] | None = None) -> None:
+    """Send an email once the current transaction commits; nothing is sent when it rolls back. `headers` are
+    extra header lines (List-Unsubscribe for the alerts' emails)."""
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200]
-    enqueue_with_transaction(send_email, subject, body, list(recipients))
+    if headers:
+        enqueue_with_transaction(send_email, subject, body, list(recipients), headers=dict(headers))
+    else:
+        enqueue_with_transaction(send_email, subject, body, list(recipients))
 
 
 @task()
-def send_email(subject: str, body: str, recipients: list[str], attempt: int = 1) -> None:
+def send_email(
+    subject: str, body: str, recipients: list[str], attempt: int = 1, headers: dict[str, str] | None = None
+) -> None:
     """Send one email; when the mail server fails, queue it again after a growing pause (1, 2, 4… minutes)."""
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        if headers:
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers=headers).send()
+        else:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except OSError:
         if attempt >= EMAIL_ATTEMPTS or not send_email.get_backend().supports_defer:
             raise
         later = timezone.now() + datetime.timedelta(minutes=2 ** (attempt - 1))
-        send_email.using(run_after=later).enqueue(subject, body, recipients, attempt + 1)
+        send_email.using(run_after=later).enqueue(subject, body, recipients, attempt + 1, headers=headers)
 
 
 @task()

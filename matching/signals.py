@@ -1,6 +1,7 @@
 """Matching's side of the catalogue's events: when an institution leaves "active" (suspended or withdrawn),
 its open negotiations are marked and the units concerned are told; re-admitted, the mark is lifted. When an
-outcome is published its files become public, and private again when it is unpublished."""
+outcome is published its files become public, and private again when it is unpublished. A new institution,
+course or published demand is checked against the saved alerts on the task queue."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from catalog.models import Institution, InstitutionStatus, Outcome
-from matching.models import Inquiry, InquiryStatus, Side
+from catalog.exchange import catalog_imported
+from catalog.models import Course, Institution, InstitutionStatus, Outcome
+from catalog.tasks import enqueue_with_transaction
+from matching.models import Demand, DemandStatus, Inquiry, InquiryStatus, Side
 from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
 from matching.services.notify import notify
 from matching.services.outcomes import publish_files, withdraw_files
+from matching.tasks import check_new_demand, check_new_listings
 
 
 @receiver(post_save, sender=Institution)
@@ -64,3 +68,40 @@ def outcome_published(sender, instance: Outcome, **kwargs) -> None:
 @receiver(page_unpublished, sender=Outcome)
 def outcome_unpublished(sender, instance: Outcome, **kwargs) -> None:
     withdraw_files(instance)
+
+
+# Alerts: a listing or a demand published for the first time is checked against the saved alerts, on the
+# task queue once the publication is committed.
+
+
+@receiver(page_published, sender=Institution)
+def institution_published(sender, instance: Institution, **kwargs) -> None:
+    if _first_publication(instance):
+        enqueue_with_transaction(check_new_listings, [instance.pk], [])
+
+
+@receiver(page_published, sender=Course)
+def course_published(sender, instance: Course, **kwargs) -> None:
+    if _first_publication(instance):
+        enqueue_with_transaction(check_new_listings, [], [instance.pk])
+
+
+def _first_publication(page) -> bool:
+    return page.first_published_at is not None and page.first_published_at == page.last_published_at
+
+
+@receiver(catalog_imported)
+def catalogue_imported(sender, institution_ids=(), **kwargs) -> None:
+    ids = list(institution_ids)
+    if ids:
+        course_ids = list(Course.objects.filter(provider_id__in=ids).values_list("pk", flat=True))
+        enqueue_with_transaction(check_new_listings, ids, course_ids)
+
+
+@receiver(post_save, sender=Demand)
+def demand_saved(sender, instance: Demand, created: bool, update_fields=None, **kwargs) -> None:
+    # Publishing saves the status; an edit of a published demand checks again (a hit is told once).
+    if instance.status == DemandStatus.PUBLISHED and (
+        created or not update_fields or "status" in update_fields
+    ):
+        enqueue_with_transaction(check_new_demand, instance.pk)

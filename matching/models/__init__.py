@@ -1,6 +1,7 @@
 """The work between units and institutions, by sub-domain: demands, negotiation, notifications,
 training groups, the outcomes units submit."""
 
+from matching.models.alerts import DEFAULT_THRESHOLD, Alert, AlertHit, AlertKind, Frequency
 from matching.models.demands import (
     Demand,
     DemandCategory,
@@ -33,9 +34,19 @@ from matching.models.planning import (
     Stage,
     SupervisingDepartment,
 )
+from matching.models.reports import Report, ReportKind, ReportReason, ReportStatus
 from matching.models.training import EVALUATION_WINDOW, GroupEvaluation, LogEntry, TrainingGroup
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
+    "Alert",
+    "AlertHit",
+    "AlertKind",
+    "Frequency",
+    "Report",
+    "ReportKind",
+    "ReportReason",
+    "ReportStatus",
     "AnnualPlan",
     "Classification",
     "FundingSource",
