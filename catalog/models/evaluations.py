@@ -42,12 +42,13 @@ class Evaluation(models.Model):
         indexes = [
             # The quality summary and the quality signal: one institution's evaluations of one direction.
             models.Index(fields=["institution", "direction", "date"], name="evaluation_quality_idx"),
-            # The office's statistics and quality watch: counted evaluations by institution, read from the
-            # index alone (mean and count per institution, in its order, from a date).
+            # The office's quality watch: the counted evaluations since a date, read from the index alone
+            # (mean and count per institution over the recent years, not over every evaluation). The
+            # statistics' all-time figures read the profiles' tallies (matching.statistics).
             models.Index(
-                fields=["direction", "institution", "date", "overall"],
+                fields=["direction", "date", "institution", "overall"],
                 condition=models.Q(sealed_until__isnull=True),
-                name="evaluation_counted_idx",
+                name="evaluation_recent_idx",
             ),
         ]
 
