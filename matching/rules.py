@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.text import pick_language
 from matching.models import DemandCategory, OrganizerLevel
 from search.demand import MISSING, DemandRecord
 
@@ -55,6 +56,21 @@ PART_ZH = {
     "content": "培训内容",
 }
 STATUS_ZH = {InstitutionStatus.SUSPENDED: "已暂停", InstitutionStatus.WITHDRAWN: "已退出"}
+# The policy documents a citation names, in Chinese; `source` stays in English, as check_demand prints it
+# (shared/EXCHANGE-FORMAT.md). The notice before the guide it covers, which its name contains.
+DOCUMENTS_ZH = (
+    ("2020 guide (notice)", "2020年申报指南通知"),
+    ("2020 guide", "2020年申报指南"),
+    ("13th FYP guidance", "“十三五”培训指导意见"),
+)
+
+
+def source_zh(source: str) -> str:
+    """A citation in Chinese: "2020 guide, 二（二）; 13th FYP guidance, 二（二）三" reads
+    "2020年申报指南，二（二）；“十三五”培训指导意见，二（二）三"."""
+    for english, chinese in DOCUMENTS_ZH:
+        source = source.replace(english, chinese)
+    return source.replace("; ", "；").replace(", ", "，")
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,11 @@ class Finding:
     message_en: str
     source: str
     key: str
+
+    @property
+    def citation(self) -> str:
+        """The rule's source in the reader's language."""
+        return pick_language(source_zh(self.source), self.source)
 
     def as_dict(self) -> dict[str, str]:
         """The finding as check_demand prints it (shared/EXCHANGE-FORMAT.md)."""
@@ -244,9 +265,9 @@ def _min_days(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Findin
 
 PROJECT_INCOMPLETE = ("专项配套项目缺少{parts_zh}。", "The special project lacks its {parts_en}.")
 NO_BACKBONE = (
-    "中长期项目（{limit}天及以上）须注明是否纳入“科技专业骨干出国（境）培训计划”（true 或 false）。",
+    "中长期项目（{limit}天及以上）须注明是否纳入“科技专业骨干出国（境）培训计划”。",
     "A mid/long-term demand ({limit} days or more) must state whether it applies under the S&T backbone "
-    "overseas training plan (true or false).",
+    "overseas training plan.",
 )
 
 
@@ -256,10 +277,10 @@ NO_BACKBONE = (
     key="special_project",
     source="2020 guide, 二（六）; 2020 guide (notice), 三、1",
     zh="短期项目（{limit}天以下）须注明是否为国家重大科技专项、国家重点研发计划、基地和人才专项配套项目，"
-    "并填写专项名称和立项年度；均不是时填 null。",
+    "并填写专项名称和立项年度；均不是时注明“均不属于”。",
     en="A short-term demand (under {limit} days) must state whether it supports a national major S&T "
-    "project, the national key R&D programme or a base/talent special project, with its name and year "
-    "(null for none of these).",
+    "project, the national key R&D programme or a base/talent special project, with its name and year, "
+    "or state that it supports none of these.",
 )
 def _classification(rule: Rule, demand: DemandRecord, named: Named) -> Iterator[Finding]:
     days = demand.days

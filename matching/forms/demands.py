@@ -107,6 +107,7 @@ def shown_finding(finding: Finding) -> dict:
         **finding.as_dict(),
         "key": finding.key,
         "message": pick_language(finding.message_zh, finding.message_en),
+        "source": finding.citation,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -114,6 +115,28 @@ def test_a_finding_gives_the_exchange_format_keys_and_the_key_it_concerns():
         "source": "2020 guide (notice), 三、3; 13th FYP guidance, 二（二）四",
     }
     assert finding.key == "group_size"
+
+
+def test_a_finding_cites_its_source_in_the_readers_language():
+    from django.utils import translation
+
+    (finding,) = judged(valid_demand(group_size=30))
+    with translation.override("zh-hans"):
+        assert finding.citation == "2020年申报指南通知，三、3；“十三五”培训指导意见，二（二）四"
+    with translation.override("en"):
+        assert finding.citation == "2020 guide (notice), 三、3; 13th FYP guidance, 二（二）四"
+    for rule in RULES:
+        with translation.override("zh-hans"):
+            cited = dataclasses.replace(finding, source=rule.source).citation
+        assert not re.search(r"[A-Za-z]{2,}", cited), cited
+
+
+def test_no_message_speaks_json_to_a_person():
+    """Messages are read on the demand form too: no "null", no "true or false"."""
+    for record in (valid_demand(days=90), valid_demand(special_project=ABSENT)):
+        for finding in judged(record):
+            for message in (finding.message_zh, finding.message_en):
+                assert not re.search(r"\bnull\b|\btrue\b|\bfalse\b", message), message
 
 
 # group-size
