@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import (
     Country,
@@ -91,7 +92,7 @@ def field_facet(path: str, label=None) -> django_filters.ModelMultipleChoiceFilt
         field_name=path,
         queryset=Field.objects.all(),
         to_field_name="code",
-        label=label or _("Field"),
+        label=label or pgettext_lazy("subject", "Field"),
         distinct=True,
     )
 

@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from catalog.models import Country, Evaluation, Field
 from catalog.roles import is_office
-from catalog.views_admin import catalogue_upload, import_catalogue
+from catalog.views.admin import catalogue_upload, import_catalogue
 
 
 class FieldViewSet(SnippetViewSet):
@@ -47,7 +47,7 @@ class CatalogueGroup(SnippetViewSetGroup):
 register_snippet(CatalogueGroup)
 
 
-# The office's catalogue upload (catalog/views_admin.py): a page of its own and a menu item for those
+# The office's catalogue upload (catalog/views/admin.py): a page of its own and a menu item for those
 # who may import.
 class ImportMenuItem(MenuItem):
     """Shown only to users who may import."""

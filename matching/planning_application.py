@@ -7,6 +7,7 @@ chain. The page and the DOCX file show exactly these sections."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from matching.models.planning import REVIEW_LEVELS, FundingSource, PlanEvent, Project, department_of
 from matching.views.application import (
@@ -104,7 +105,7 @@ def project_application(project: Project) -> list[Section]:
                 (_("Supervising department"), department.name if department else _("None")),
                 (_("Plan year"), str(project.plan_year)),
                 (_("Category"), project.get_category_display()),
-                (_("Fields"), _names(project.fields.all())),
+                (pgettext("subject", "Fields"), _names(project.fields.all())),
                 (_("Main content and necessity"), project.content),
             ],
         ),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from catalog.quality import shown_mean
 from catalog.text import pick_language
@@ -77,7 +78,7 @@ def year_figures(year: int, department: SupervisingDepartment | None = None) -> 
         [_("Days abroad"), totals["days"] or 0],
         [_("Person-days abroad"), person_days],
         [_("Countries"), executed.values("destinations").exclude(destinations=None).distinct().count()],
-        [_("Fields"), executed.values("fields").exclude(fields=None).distinct().count()],
+        [pgettext("subject", "Fields"), executed.values("fields").exclude(fields=None).distinct().count()],
         [_("Execution rate (%)"), round(100 * executed_count / approved_count, 1) if approved_count else 0],
         [_("Mean rating of institutions by groups"), shown_mean(of_institutions)],
         [_("Mean rating of groups by institutions"), shown_mean(of_groups)],
@@ -126,7 +127,11 @@ def by_field(year: int, department: SupervisingDepartment | None = None) -> Tabl
     )
     rows = [[pick_language(r["fields__name_zh"], r["fields__name_en"]), r["n"]] for r in counted]
     return Table(
-        f"planning-{year}-fields", _("Approved projects by field"), "", [_("Field"), _("Projects")], rows
+        f"planning-{year}-fields",
+        _("Approved projects by field"),
+        "",
+        [pgettext("subject", "Field"), _("Projects")],
+        rows,
     )
 
 

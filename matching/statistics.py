@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery, Va
 from django.db.models.functions import TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Country, Evaluation, Field, Institution, InstitutionStatus
 from catalog.quality import shown_mean
@@ -75,7 +76,7 @@ def demands_by_field() -> Table:
         name="demands-by-field",
         title=_("Demands by field"),
         description=_("Published training demands per field; a demand in two fields counts in both."),
-        columns=[_("Field"), _("Published demands")],
+        columns=[pgettext_lazy("subject", "Field"), _("Published demands")],
         rows=_published_demands_per(Field),
     )
 

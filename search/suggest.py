@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from catalog.cache import catalogue_stamp
 from catalog.text import reader_is_chinese
@@ -175,7 +176,7 @@ def suggestions(query: str) -> list[dict]:
     pages = Institution.objects.in_bulk([e.key for e in found if e.kind == "institution"])
     directory = InstitutionIndexPage.objects.live().first()
     directory_url = directory.url if directory else ""
-    labels = {"field": _("Field"), "country": _("Country"), "institution": _("Institution")}
+    labels = {"field": pgettext("subject", "Field"), "country": _("Country"), "institution": _("Institution")}
     results = []
     for entry in found:
         if entry.kind == "institution":

@@ -17,7 +17,7 @@ CSV_FILES = {
     "institutions": ("institution", _("Institutions")),
     "courses": ("course", _("Courses")),
     "outcomes": ("outcome", _("Training outcomes")),
-    "fields": ("field", _("Fields")),
+    "fields": ("field", pgettext_lazy("subject", "Fields")),
     "countries": ("country", pgettext_lazy("open data", "Countries")),
 }
 

@@ -8,6 +8,7 @@ from dataclasses import field as dataclass_field
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Country, Field, Institution, InstitutionStatus, Region
 from catalog.text import pick_language
@@ -35,7 +36,7 @@ class FindInstitutionsForm(forms.Form):
         ),
     )
     fields = forms.ModelMultipleChoiceField(
-        label=_("Fields"),
+        label=pgettext_lazy("subject", "Fields"),
         queryset=Field.objects.order_by("priority", "code"),
         to_field_name="code",
         required=False,
@@ -124,7 +125,7 @@ class DemandForm(forms.ModelForm):
     exchange format does; foreign funding is an object only when the demand is foreign-funded; each
     warning rule has a written justification."""
 
-    fields = forms.MultipleChoiceField(label=_("Fields"), required=False)
+    fields = forms.MultipleChoiceField(label=pgettext_lazy("subject", "Fields"), required=False)
     destinations = forms.MultipleChoiceField(label=_("Destinations"), required=False)
     # The version of the demand the form was opened on, so that saving over a newer one is noticed.
     version = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -125,8 +125,8 @@ class ProposalForm(forms.ModelForm):
         fields = ["outline", "start_date", "end_date", "cities", "price_per_person", "currency", "language"]
         labels = {
             "outline": _("Programme outline"),
-            "start_date": _("From"),
-            "end_date": _("To"),
+            "start_date": pgettext_lazy("date range", "From"),
+            "end_date": pgettext_lazy("date range", "To"),
             "cities": pgettext_lazy("proposal", "Cities"),
             "price_per_person": _("Price per person"),
         }

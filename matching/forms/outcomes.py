@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
@@ -105,7 +105,7 @@ class OutcomeForm(forms.Form):
     social_benefit = forms.CharField(
         label=gettext_lazy("Social benefit"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    fields = IdMultipleChoiceField(label=gettext_lazy("Fields"), queryset=Field.objects.all())
+    fields = IdMultipleChoiceField(label=pgettext_lazy("subject", "Fields"), queryset=Field.objects.all())
     country = IdChoiceField(label=gettext_lazy("Country"), queryset=Country.objects.all())
     institutions = IdMultipleChoiceField(
         label=gettext_lazy("Institutions"), queryset=Institution.objects.active(), required=False

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.forms import DateInput
 from catalog.models import Country, Field, Institution
@@ -30,7 +31,9 @@ class ProjectForm(forms.ModelForm):
     """A project's terms; the plan year is one of the library's years (or the year it already has)."""
 
     plan_year = forms.TypedChoiceField(label=_("Plan year"), coerce=int)
-    fields = IdMultipleChoiceField(label=_("Fields"), queryset=Field.objects.all(), required=False)
+    fields = IdMultipleChoiceField(
+        label=pgettext_lazy("subject", "Fields"), queryset=Field.objects.all(), required=False
+    )
     destinations = IdMultipleChoiceField(label=_("Destinations"), queryset=Country.objects.all())
     institutions = IdMultipleChoiceField(
         label=_("Planned institutions"), queryset=Institution.objects.order_by("title"), required=False

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from matching.forms.negotiation import teaching_language_label
 from matching.models import Demand, ExpertReview, Inquiry, InquiryStatus, Proposal
@@ -65,7 +66,7 @@ def application_sections(
                 (_("Organizer level"), demand.get_organizer_level_display() or _("Not stated")),
                 (_("Topic"), demand.topic),
                 (_("Main content and necessity"), demand.content),
-                (_("Fields"), ", ".join(field.name for field in demand.fields.all())),
+                (pgettext("subject", "Fields"), ", ".join(field.name for field in demand.fields.all())),
                 (_("Category"), demand.get_category_display()),
             ],
         ),

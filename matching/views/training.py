@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.forms import DateInput
@@ -58,7 +58,9 @@ class LogEntryForm(forms.ModelForm):
 
 
 class EvaluationForm(forms.Form):
-    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, widget=forms.Textarea)
+    comment = forms.CharField(
+        label=pgettext_lazy("evaluation", "Comment"), required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args, side: str, **kwargs):
         super().__init__(*args, **kwargs)
