@@ -29,9 +29,7 @@ class FindInstitutionsForm(forms.Form):
         widget=forms.Textarea(
             attrs={
                 "rows": 4,
-                "placeholder": _(
-                    "e.g. 集成电路先进封装工艺与可靠性培训, or: offshore wind turbine maintenance"
-                ),
+                "placeholder": _("e.g. offshore wind turbine maintenance (in English or Chinese)"),
             }
         ),
     )
@@ -243,7 +241,7 @@ class DemandForm(forms.ModelForm):
             self.fields["version"].initial = demand.version
         for name in ("days", "group_size", "cities"):
             self.fields[name].widget.attrs["min"] = 1
-        self.fields["title"].widget.attrs["placeholder"] = _("e.g. 集成电路先进封装技术培训")
+        self.fields["title"].widget.attrs["placeholder"] = _("e.g. Advanced packaging of integrated circuits")
         self.fields["organizer_level"].choices = [("", _("Not stated")), *OrganizerLevel.choices]
         self.fields["category"].choices = [("", _("Choose…")), *DemandCategory.choices]
         self._groups = {
@@ -514,8 +512,10 @@ class SignReviewForm(forms.ModelForm):
         model = ExpertReview
         fields = ["name", "affiliation", "title", "opinion"]
         widgets = {"opinion": forms.Textarea(attrs={"rows": 10})}
+        # A person's name (姓名), not a thing's (名称).
+        labels = {"name": pgettext_lazy("person", "Name")}
         help_texts = {
-            "title": _("e.g. 研究员, Professor"),
+            "title": _("e.g. Professor, Research Fellow"),
             "opinion": _(
                 "Whether the training is necessary, fits the unit's work and the destination's strengths."
             ),
