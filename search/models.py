@@ -1,12 +1,15 @@
 """The embedded engine's index, kept in the database: one profile row per institution, and a version
-that tells every process when to reload what it holds in memory."""
+that tells every process when to reload what it holds in memory; and the synonyms the catalogue suggests
+for the field taxonomy, waiting for the office."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 
 class InstitutionProfile(models.Model):
@@ -99,3 +102,62 @@ class IndexOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"reindex institution {self.institution_id}"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SuggestionLanguage(models.TextChoices):
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")
+
+
+class SynonymSuggestion(models.Model):
+    """A word the catalogue suggests as a synonym of a field: institutions that state the field use it
+    (or a word it translates) far more than the others. It changes nothing until the office accepts it;
+    accepting adds it to the field's synonyms (search/synonyms.py: accept)."""
+
+    field = models.ForeignKey(
+        "catalog.Field",
+        verbose_name=_("field"),
+        on_delete=models.CASCADE,
+        related_name="synonym_suggestions",
+    )
+    term = models.CharField(_("term"), max_length=120)
+    language = models.CharField(_("language"), max_length=8, choices=SuggestionLanguage.choices)
+    # The words of the institutions' texts this term translates, when it is a translation (lexicon).
+    translates = models.CharField(_("translation of"), max_length=255, blank=True)
+    # Dunning's log-likelihood ratio of the term and the field occurring together: 10.8 is p < 0.001.
+    score = models.FloatField(_("score"))
+    # Institutions that state the field and use the term; and how many use it at all.
+    evidence = models.PositiveIntegerField(_("institutions with the field using it"))
+    users = models.PositiveIntegerField(_("institutions using it"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("synonym suggestion")
+        verbose_name_plural = _("synonym suggestions")
+        constraints = [models.UniqueConstraint(fields=["field", "term"], name="unique_suggestion")]
+        indexes = [
+            # The office's list: pending suggestions, strongest first.
+            models.Index(fields=["status", "-score"], name="suggestion_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.field_id}"

@@ -66,3 +66,12 @@ def rebuild_all_profiles() -> int:
         count = rebuild_profiles()
         index_later(Institution.objects.values_list("pk", flat=True))
     return count
+
+
+@task()
+def suggest_synonyms() -> int:
+    """Compute the synonyms the catalogue suggests for the field taxonomy (search/synonyms.py) for the
+    office to decide on; returns how many are pending."""
+    from search.synonyms import refresh
+
+    return refresh()
