@@ -21,6 +21,31 @@ def other_languages(request):
 
 
 @register.filter
+def language_name(code: str) -> str:
+    """A teaching language's code in the reader's language: "de" reads 德语 or German."""
+    from catalog.places import language_name as name
+
+    return name(code)
+
+
+@register.filter
+def language_names(codes) -> str:
+    """A list of teaching languages' codes, named in the reader's language."""
+    from catalog.places import language_name as name
+    from catalog.text import reader_is_chinese
+
+    return ("、" if reader_is_chinese() else ", ").join(name(code) for code in codes or [])
+
+
+@register.filter
+def city(name: str) -> str:
+    """A city, or a list of cities as a proposal gives them, in the reader's language."""
+    from catalog.places import city_names
+
+    return city_names(name)
+
+
+@register.filter
 def stars(value) -> str:
     """A rating out of five as a one-decimal number, or an empty string when there is none."""
     if value is None:
