@@ -36,6 +36,9 @@ class DemandType(RecordType):
         Text("title", required=True, max_length=255),
         Text("topic", multiline=True),
         Text("content", multiline=True),
+        # For foreign institutions' staff: optional, and written only when the unit wrote them.
+        Text("title_en", max_length=255, omit_when_absent=True),
+        Text("summary_en", multiline=True, omit_when_absent=True),
         # Fields left out stay empty here; detecting them from the texts is the search room's analyser.
         RefList("fields", "field", target_key="code"),
         RefList("destinations", "country", target_key="code"),
@@ -83,14 +86,19 @@ class DemandType(RecordType):
     def row_lookups(self) -> list[str]:
         return ["special_project_stated"]
 
+    def clean(self, raw: dict) -> dict:
+        return _without_empty_english(super().clean(raw))
+
     def from_row(self, row: dict, related: dict[str, dict[int, Any]]) -> dict:
         record = super().from_row(row, related)
         if not row["special_project_stated"]:
             del record["special_project"]
-        return record
+        return _without_empty_english(record)
 
     def store(self, obj: Demand, record: dict, ctx: ImportContext) -> None:
         super().store(obj, record, ctx)
+        for name in ENGLISH_KEYS:
+            setattr(obj, name, record.get(name, ""))
         obj.special_project_stated = "special_project" in record
         obj.special_project = record.get("special_project")
 
@@ -111,6 +119,18 @@ class DemandType(RecordType):
         by_key = dict(OrganizingUnit.objects.values_list("key", "pk"))
         ctx.cache[_UNITS] = {name: by_key[unit_key(name)] for name in names}
         super().apply(created, updated, ctx)
+
+
+ENGLISH_KEYS = ("title_en", "summary_en")
+
+
+def _without_empty_english(record: dict) -> dict:
+    """The English title and summary stay out of a record that has none, so a catalogue written before
+    they existed reads and exports unchanged."""
+    for name in ENGLISH_KEYS:
+        if not record.get(name):
+            record.pop(name, None)
+    return record
 
 
 register(DemandType())

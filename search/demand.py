@@ -41,6 +41,9 @@ class DemandRecord:
     title: str = ""
     topic: str = ""
     content: str = ""
+    # Written in English for foreign institutions' staff; read by people, not by the ranking.
+    title_en: str = ""
+    summary_en: str = ""
     fields: Sequence[str] = ()
     destinations: Sequence[str] = ()
     destinations_only: bool = False

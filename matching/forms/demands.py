@@ -169,6 +169,8 @@ class DemandForm(forms.ModelForm):
             "title",
             "topic",
             "content",
+            "title_en",
+            "summary_en",
             "category",
             "destinations_only",
             "days",
@@ -184,10 +186,13 @@ class DemandForm(forms.ModelForm):
         widgets = {
             "topic": forms.Textarea(attrs={"rows": 2}),
             "content": forms.Textarea(attrs={"rows": 6}),
+            "summary_en": forms.Textarea(attrs={"rows": 4}),
             "visibility": forms.RadioSelect,
         }
         help_texts = {
             "content": _("What the training covers and why it cannot be done at home."),
+            "title_en": _("Optional. Foreign institutions read it; without it they see a glossary of key terms."),
+            "summary_en": _("Optional. A few sentences in English on what the group wants to learn."),
             "days": _("At least 10 days for Asian and neighbouring destinations, 14 elsewhere."),
             "cities": _("Short-term training: at most two cities."),
             "group_size": _("Normally at most 25 people."),
@@ -199,6 +204,7 @@ class DemandForm(forms.ModelForm):
     # Where each part of the form goes, and the record key its findings are shown beside.
     SECTIONS = [
         (_("The training"), ["title", "topic", "content", "fields", "category"]),
+        (_("In English, for foreign institutions (optional)"), ["title_en", "summary_en"]),
         (
             _("Where and how long"),
             [("destinations", ["destinations", "destinations_only"]), "days", "cities"],

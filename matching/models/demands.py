@@ -145,6 +145,9 @@ class Demand(models.Model):
     title = models.CharField(_("title"), max_length=255)
     topic = models.TextField(_("topic"), blank=True)
     content = models.TextField(_("main content and necessity"), blank=True)
+    # Written by the unit for foreign institutions' staff; without them they read a gloss of the key terms.
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="demands")
     destinations = models.ManyToManyField(
         Country, verbose_name=_("destinations"), blank=True, related_name="demands"

@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from catalog.roles import is_office
+from catalog.roles import is_office, staff_institution
+from catalog.text import reader_is_chinese
 from matching.filters import DemandFilter
 from matching.forms.demands import FindInstitutionsForm, shown_finding
 from matching.models import Demand, DemandStatus, member_unit
@@ -19,6 +20,7 @@ from matching.presenters import present_matches
 from matching.rules import WARNING, check
 from matching.services.demands import blockers
 from matching.views.negotiation import negotiation_context
+from search.gloss import gloss
 from search.ranking import rank
 
 MATCHES_SHOWN = 10
@@ -112,7 +114,18 @@ class DemandDetailView(DetailView):
         )
         # Who may contact the matched institutions, and the demand's inquiries (the negotiation pages').
         context.update(negotiation_context(demand, user))
+        context["glossary"] = glossary_for(demand, user)
         return context
+
+
+def glossary_for(demand: Demand, user) -> list:
+    """A glossary of the demand's key terms for foreign readers (the English site, institution staff) when
+    the unit wrote no English title or summary; nothing otherwise."""
+    if demand.title_en or demand.summary_en:
+        return []
+    if reader_is_chinese() and staff_institution(user) is None:
+        return []
+    return gloss(demand.title, demand.topic, demand.content)
 
 
 def find_institutions(request):
