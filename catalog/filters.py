@@ -1,9 +1,12 @@
-"""Filters of the public catalogue lists: the directory's facets, the course library and the showcase."""
+"""Filters of the public catalogue lists: the directory's facets, the course library and the showcase.
+Their text search is the portal's one text search, which the search room registers in TEXT_SEARCH."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import django_filters
-from django.db.models import Count, F, Q, Value
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +20,41 @@ from catalog.models import (
     Outcome,
 )
 from catalog.text import reader_is_chinese
+
+# kind ("institutions", "courses", "outcomes") → text → the pks found, best first, or None when the text
+# holds nothing to search for. Filled in by the search room when it loads (search/text_search.py: register).
+TEXT_SEARCH: dict[str, Callable[[str], list[int] | None]] = {}
+
+
+def by_relevance(queryset, found: list[int]):
+    """`queryset` in the order the text search found its rows, best first."""
+    if not found:
+        return queryset
+    order = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(found)),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(relevance=order).order_by("relevance")
+
+
+class TextSearchMixin:
+    """A `q` filter that keeps what the text search finds (`text_kind` names the collection) and, when no
+    other order is chosen, lists it best first."""
+
+    text_kind = ""
+    found: list[int] | None = None
+    searched: str | None = None
+
+    def filter_text(self, queryset, name, value):
+        if value != self.searched:  # the facets' counts filter again by the same text
+            self.found = TEXT_SEARCH[self.text_kind](value)
+            self.searched = value
+        if self.found is None:
+            return queryset
+        return queryset.filter(pk__in=self.found)
+
+    def relevance_order(self, queryset):
+        return by_relevance(queryset, self.found) if self.found else queryset
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -108,7 +146,7 @@ def country_facet(path: str, label=None) -> django_filters.ModelMultipleChoiceFi
     )
 
 
-class InstitutionFilter(FacetedFilterSet):
+class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     country = country_facet("country__code")
     field = field_facet("specialties__field__code")
@@ -135,12 +173,11 @@ class InstitutionFilter(FacetedFilterSet):
         "cooperating": "cooperating",
     }
 
+    text_kind = "institutions"
+
     class Meta:
         model = Institution
         fields: list[str] = []
-
-    def filter_text(self, queryset, name, value):
-        return queryset.search(value) if value.strip() else queryset
 
     def filter_cooperating(self, queryset, name, value):
         return queryset.filter(cooperating=True) if value else queryset
@@ -167,11 +204,11 @@ class InstitutionFilter(FacetedFilterSet):
     def qs(self):
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            queryset = self.sorted(queryset, "name")
+            queryset = self.relevance_order(self.sorted(queryset, "name"))
         return queryset
 
 
-class CourseFilter(FacetedFilterSet):
+class CourseFilter(TextSearchMixin, FacetedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = field_facet("fields__code")
     country = country_facet("provider__country__code")
@@ -180,26 +217,15 @@ class CourseFilter(FacetedFilterSet):
     facets = ("field", "country", "language")
     facet_lookups = {"field": "fields__code", "country": "provider__country__code", "language": "language"}
 
+    text_kind = "courses"
+
     class Meta:
         model = Course
         fields: list[str] = []
 
-    def filter_text(self, queryset, name, value):
-        from catalog.text import query_terms
-
-        for term in query_terms(value):
-            queryset = queryset.filter(
-                Q(title_en__icontains=term)
-                | Q(title_zh__icontains=term)
-                | Q(summary_en__icontains=term)
-                | Q(summary_zh__icontains=term)
-                | Q(provider__search_text__icontains=term)
-            )
-        return queryset
-
     @property
     def qs(self):
-        return super().qs.order_by("title")
+        return self.relevance_order(super().qs.order_by("title"))
 
 
 def showcase_units() -> list[tuple[str, str]]:
@@ -208,7 +234,8 @@ def showcase_units() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(set(names))]
 
 
-class OutcomeFilter(FacetedFilterSet):
+class OutcomeFilter(TextSearchMixin, FacetedFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = field_facet("fields__code")
     country = country_facet("country__code")
     institution = django_filters.ModelMultipleChoiceFilter(
@@ -232,10 +259,12 @@ class OutcomeFilter(FacetedFilterSet):
         "year": "year",
     }
 
+    text_kind = "outcomes"
+
     class Meta:
         model = Outcome
         fields: list[str] = []
 
     @property
     def qs(self):
-        return super().qs.order_by("-year", "title")
+        return self.relevance_order(super().qs.order_by("-year", "title"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import django_filters
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import FacetedFilterSet, country_facet, field_facet
+from catalog.filters import TEXT_SEARCH, FacetedFilterSet, TextSearchMixin, country_facet, field_facet
 from catalog.roles import is_office
 from matching.models import Demand, DemandCategory, DemandStatus, member_unit
+from search.text_search import Document, TextCollection, keys
 
 # Days abroad in the ranges the rules care about: under the 10- and 14-day minimums, short-term, and
 # mid/long-term (90 days or more). Each is (value, label, lowest, highest).
@@ -29,7 +32,30 @@ def _days_range():
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-class DemandFilter(FacetedFilterSet):
+def demand_documents() -> Iterable[Document]:
+    """Every demand's texts (its unit's name among them) and fields; who may see which is decided by the
+    queryset a search is applied to (Demand.objects.visible_to), never by the index."""
+    fields: dict[int, list[str]] = {}
+    for pk, code in Demand.fields.through.objects.values_list("demand_id", "field__code"):
+        fields.setdefault(pk, []).append(code)
+    rows = Demand.objects.values_list(
+        "pk", "title", "topic", "content", "title_en", "summary_en", "organizing_unit__name"
+    )
+    for pk, *texts in rows.iterator(chunk_size=2000):
+        yield Document(pk, tuple(texts), tuple(sorted(fields.get(pk, ()))))
+
+
+def demands_stamp() -> str:
+    """Moves with every saved, added or deleted demand."""
+    state = Demand.objects.aggregate(count=Count("pk"), last=Max("updated_at"))
+    return f"{state['count']}:{state['last']}"
+
+
+demand_texts = TextCollection("demands", demand_documents, demands_stamp)
+TEXT_SEARCH["demands"] = lambda text: keys(demand_texts.search(text))
+
+
+class DemandFilter(TextSearchMixin, FacetedFilterSet):
     """Search and facets. The queryset given is already what the reader may see (`visible_to`), so no
     count includes a demand they may not; the status facet is offered only to those who see more than
     published demands (members of a unit, the office)."""
@@ -56,6 +82,8 @@ class DemandFilter(FacetedFilterSet):
         "status": "status",
     }
 
+    text_kind = "demands"
+
     class Meta:
         model = Demand
         fields: list[str] = []
@@ -70,17 +98,9 @@ class DemandFilter(FacetedFilterSet):
             del self.filters["status"]
             self.facets = tuple(name for name in self.facets if name != "status")
 
-    def filter_text(self, queryset, name, value):
-        from catalog.text import query_terms
-
-        for term in query_terms(value):
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(topic__icontains=term)
-                | Q(content__icontains=term)
-                | Q(organizing_unit__name__icontains=term)
-            )
-        return queryset
+    @property
+    def qs(self):
+        return self.relevance_order(super().qs)
 
     def facet_options(self) -> list[dict]:
         facets = super().facet_options()

@@ -42,6 +42,7 @@ def navigation(request) -> dict:
     items.append(
         {"label": _("Find institutions"), "url": reverse("matching:find-institutions"), "key": "find"}
     )
+    items.append({"label": _("Search"), "url": reverse("site-search"), "key": "search"})
     user = getattr(request, "user", None)
     if has_planning_role(user):
         items.append({"label": _("Planning"), "url": planning_url(user), "key": "planning"})

@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from matching.urls import unit_urlpatterns
 from matching.views import files
 from portal import views
+from portal.search import site_search
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("search/", site_search, name="site-search"),
     # Each room's pages with global names (`staff-invitations`, `unit-join`), then matching's namespaced ones.
     path("", include("catalog.urls")),
     path("", include(unit_urlpatterns)),

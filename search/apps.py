@@ -9,3 +9,6 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from search import signals  # noqa: F401 - keeps the index current on every save
+        from search.text_search import register
+
+        register()

@@ -115,7 +115,9 @@ def rebuild_profiles(
         text = "\n".join(t for t in texts if t)
         analysis = analyse(text)
         tokens = analysis.tokens()
-        specialties, sources = _specialties(stated.get(pk, {}), course_fields[pk], taxonomy.detect(analysis))
+        specialties, sources = combined_specialties(
+            stated.get(pk, {}), course_fields[pk], taxonomy.detect(analysis)
+        )
         own = ratings[pk]
         profiles.append(
             InstitutionProfile(
@@ -161,7 +163,7 @@ def _by_institution(rows) -> dict[int, dict[str, float]]:
     return result
 
 
-def _specialties(stated: dict[str, float], course_fields: set[str], detected) -> tuple[dict, dict]:
+def combined_specialties(stated: dict[str, float], course_fields: set[str], detected) -> tuple[dict, dict]:
     """Stated specialties first; then the fields of its courses; then what its texts speak of, worth
     less when the institution stated its specialties itself."""
     weights: dict[str, float] = {}

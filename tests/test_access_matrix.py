@@ -281,6 +281,9 @@ ROWS = [
         get=" ok    ok    ok    ok    ok    ok    ok"),
     Row("find", "/find/?text=机器人培训&fields=intelligent-manufacturing",
         get=" ok    ok    ok    ok    ok    ok    ok"),
+    # The site-wide search: open to all; what each reader may see of it is tested with the leaks below.
+    Row("site-search", "/search/?q=机器人培训",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
     # Demands: each page for each demand, and the unit's own list (empty for those without a unit).
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("demand-detail-x-public", "/demands/x-public/",
@@ -746,6 +749,50 @@ def test_the_boards_text_search_finds_only_what_the_reader_may_see(client, peopl
             assert not [
                 d for d in ALL - SEES[role] if f'data-demand="{d}"' in html or f"/demands/{d}/" in html
             ]
+
+
+# The office's synonym suggestions live in the Wagtail admin, which answers those it refuses as it answers
+# for its other pages (a redirect to its sign-in or its home page): only the office gets the page, and
+# nobody else's POST changes anything.
+SUGGESTION_URLS = [
+    ("GET", "/admin/taxonomy/suggestions/?status=pending", {}),
+    ("POST", "/admin/taxonomy/suggestions/compute/", {}),
+    ("POST", "/admin/taxonomy/suggestions/{suggestion}/", {"decision": "accept"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method, path, data", SUGGESTION_URLS)
+def test_only_the_office_reaches_the_synonym_suggestions(client, people, world, role, method, path, data):
+    from catalog.models import Field
+    from search.models import SynonymSuggestion
+
+    field = Field.objects.get(code="intelligent-manufacturing")
+    suggestion = SynonymSuggestion.objects.create(
+        field=field, term="cobot", language="en", score=20, evidence=3
+    )
+    log_in(client, people, role)
+    url = path.format(suggestion=suggestion.pk)
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    suggestion.refresh_from_db()
+    if role == "olivia":
+        assert response.status_code == (200 if method == "GET" else 302)
+        return
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or not response["Location"].startswith("/admin/taxonomy/")
+    assert suggestion.status == "pending" and "cobot" not in Field.objects.get(pk=field.pk).synonyms
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_site_search_finds_only_published_demands_the_reader_may_see(client, people, world, role):
+    log_in(client, people, role)
+    published = {d for d in SEES[role] if d != "x-draft"}
+    for external_id, title in TITLES.items():
+        for query in (title, SECRETS[external_id]):
+            html = client.get(f"{PREFIX}/search/", {"q": query, "kind": "demands"}).content.decode()
+            shown = {d for d in ALL if f"/demands/{d}/" in html}
+            assert shown <= published, query
+            assert (external_id in shown) == (external_id in published), query
 
 
 @pytest.mark.parametrize("role", ROLES)

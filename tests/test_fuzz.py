@@ -349,6 +349,8 @@ FORMS = [
          {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD, "new_unit": "新单位"}),
     Form("account-password-reset", "/accounts/password/reset/", "anon", "xu", {"email": "xu@example.org"}),
     # Search forms and list filters (GET).
+    Form("site-search", "/search/", "xu", "anon", {"q": "风电 wind", "kind": "courses", "page": "1"},
+         method="GET"),
     Form("find-institutions", "/find/", "xu", "anon",
          {"text": "机器人培训", "fields": ["intelligent-manufacturing"], "destinations": ["DE"],
           "destinations_only": "on", "days": "21", "category": "professional"}, method="GET"),
