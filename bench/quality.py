@@ -67,7 +67,7 @@ def training_groups(count: int, demand_records: list, rng: random.Random) -> lis
     for n in range(count):
         record = demand_records[n % len(demand_records)]
         ranked = rank(record, top=TOP, engine="embedded")
-        chosen = ranked[rng.randrange(len(ranked))].institution
+        chosen = ranked[rng.randrange(len(ranked))].external_id
         demand = Demand.objects.create(
             external_id=f"bench-demand-{n:04d}",
             organizing_unit=unit,

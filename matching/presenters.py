@@ -28,13 +28,13 @@ def present_matches(matches: list[Match]) -> list[ShownMatch]:
     pages = (
         Institution.objects.public()
         .select_related("country")
-        .in_bulk([m.institution for m in matches], field_name="external_id")
+        .in_bulk([m.institution_id for m in matches])
     )
     best = max((m.score for m in matches), default=0) or 1
     return [
         ShownMatch(
             match=m,
-            institution=pages.get(m.institution),
+            institution=pages.get(m.institution_id),
             bars=[
                 {
                     "signal": signal,

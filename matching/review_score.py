@@ -93,7 +93,7 @@ def match_value(project: Project) -> float | None:
         return None
     record = planning.planned_record(planning.project_values(project), project.demand, project.unit)
     for match in rank(record, top=MATCHES_READ):
-        if match.institution == institution.external_id:
+        if match.institution_id == institution.pk:
             return match.score
     return None
 

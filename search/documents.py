@@ -17,6 +17,7 @@ analysed_words = analyzer("analysed_words", tokenizer="whitespace")
 class InstitutionDocument(Document):
     """An admitted, live institution: its names, country, specialty weights, words and quality value."""
 
+    institution_id = Integer()
     external_id = Keyword()
     name_en = Text(fields={"raw": Keyword()})
     name_zh = Text(fields={"raw": Keyword()})
@@ -70,6 +71,7 @@ class InstitutionDocument(Document):
     def from_row(cls, row: dict) -> InstitutionDocument:
         return cls(
             meta={"id": row["institution__external_id"]},
+            institution_id=row["institution_id"],
             external_id=row["institution__external_id"],
             name_en=row["institution__name_en"],
             name_zh=row["institution__name_zh"],

@@ -4,8 +4,9 @@ the "find institutions" page, a demand's page, reverse matching — goes through
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils import translation
@@ -17,9 +18,18 @@ from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
 from search.profiles import country_words, load_taxonomy
 from search.reasons import reasons_for
-from search.scoring import DemandQuery, expand_fields, is_candidate, score_signals, total
+from search.scoring import (
+    DemandQuery,
+    InstitutionFeatures,
+    Term,
+    expand_fields,
+    is_candidate,
+    score_signals,
+    total,
+)
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Words of the title and topic say more about the subject than the body of the text.
 CONTENT_FIELD_SHARE = 0.8
@@ -33,9 +43,11 @@ DEMAND_DAYS_MAX = 730
 
 @dataclass
 class Match:
-    """One ranked institution: its score, each signal's contribution (they add up to the score), and why."""
+    """One ranked institution (its primary key and its external id, the exchange format's name for it): its
+    score, each signal's contribution (they add up to the score), and why."""
 
-    institution: str
+    institution_id: int
+    external_id: str
     name_en: str
     name_zh: str
     country: str
@@ -45,7 +57,7 @@ class Match:
 
     def as_record(self) -> dict[str, Any]:
         return {
-            "institution": self.institution,
+            "institution": self.external_id,
             "name_en": self.name_en,
             "country": self.country,
             "score": self.score,
@@ -106,6 +118,28 @@ class Ranking(list):
         self.engine = engine
 
 
+def with_engine(engine: str | None, call: Callable[[Any], T]) -> tuple[T, str]:
+    """`call(engine)` with the engine asked for, or the configured one, and the name of the engine that
+    answered. When the configured Elasticsearch engine does not answer, or failed within
+    ELASTICSEARCH_RETRY_AFTER seconds, the embedded engine answers instead; an engine asked for by name
+    must answer."""
+    chosen = engine or settings.SEARCH_BACKEND
+    if chosen == "elasticsearch" and breaker.is_open():
+        if engine is not None:
+            raise ServerResting("the search server failed moments ago")
+        chosen = "embedded"
+    try:
+        return call(get_engine(chosen)), chosen
+    except SEARCH_SERVER_ERRORS as error:
+        if chosen == "embedded":
+            raise
+        breaker.trip()
+        if engine is not None:
+            raise
+        logger.warning("search server unavailable, the embedded engine answers instead: %s", error)
+        return call(get_engine("embedded")), "embedded"
+
+
 def rank(
     demand: DemandRecord, *, top: int = 10, engine: str | None = None, language: str | None = None
 ) -> Ranking:
@@ -114,24 +148,9 @@ def rank(
     or failed within ELASTICSEARCH_RETRY_AFTER seconds, the embedded engine ranks instead and the ranking
     says so; an engine asked for by name must answer."""
     query = build_query(demand)
-    chosen = engine or settings.SEARCH_BACKEND
     if query.is_empty:
-        return Ranking(engine=chosen)
-    if chosen == "elasticsearch" and breaker.is_open():
-        if engine is not None:
-            raise ServerResting("the search server failed moments ago")
-        chosen = "embedded"
-    try:
-        terms, candidates = get_engine(chosen).candidates(query, top)
-    except SEARCH_SERVER_ERRORS as error:
-        if chosen == "embedded":
-            raise
-        breaker.trip()
-        if engine is not None:
-            raise
-        logger.warning("search server unavailable, the embedded engine ranks instead: %s", error)
-        chosen = "embedded"
-        terms, candidates = get_engine(chosen).candidates(query, top)
+        return Ranking(engine=engine or settings.SEARCH_BACKEND)
+    (terms, candidates), chosen = with_engine(engine, lambda found: found.candidates(query, top))
     scored = []
     for features in candidates:
         signals = score_signals(terms, features)
@@ -143,7 +162,8 @@ def rank(
         context = reason_context()
         matches = [
             Match(
-                institution=f.external_id,
+                institution_id=f.institution_id,
+                external_id=f.external_id,
                 name_en=f.name_en,
                 name_zh=f.name_zh,
                 country=f.country,
@@ -154,6 +174,22 @@ def rank(
             for score, f, signals in scored
         ]
     return Ranking(matches, engine=chosen)
+
+
+def rank_for_institution(
+    queries: list[DemandQuery], external_id: str, *, engine: str | None = None
+) -> tuple[InstitutionFeatures | None, list[list[Term]]]:
+    """`rank()` turned around (reverse matching): the features of one admitted institution and the
+    scoring terms of each demand, from the engine asked for or the configured one, so that
+    `score_signals(terms, features)` gives the score `rank()` gives it. No terms for an institution
+    nobody may find."""
+
+    def call(found) -> tuple[InstitutionFeatures | None, list[list[Term]]]:
+        features = found.admitted(external_id)
+        return features, (found.scoring_terms(queries) if features is not None else [])
+
+    answer, _chosen = with_engine(engine, call)
+    return answer
 
 
 @dataclass

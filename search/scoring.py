@@ -63,6 +63,7 @@ class Term:
 class InstitutionFeatures:
     """What the engines know of one institution (the embedded index row, the Elasticsearch document)."""
 
+    institution_id: int
     external_id: str
     name_en: str
     name_zh: str

@@ -21,4 +21,4 @@ def similar_to(institution: Institution, *, top: int = 5) -> list[Match]:
         fields=codes,
     )
     matches = rank(demand, top=top + 1)
-    return [match for match in matches if match.institution != institution.external_id][:top]
+    return [match for match in matches if match.institution_id != institution.pk][:top]

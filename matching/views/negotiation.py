@@ -343,7 +343,7 @@ def reverse_matches(request: HttpRequest) -> HttpResponse:
     records = [read_demand(record) for record in DemandType().existing(demands).values()]
     fits = score_demands(records, institution.external_id)
     page = Paginator(fits, DEMANDS_PER_PAGE).get_page(request.GET.get("page"))
-    page_fits = add_reasons(page.object_list, institution.external_id, language=get_language())
+    page_fits = add_reasons(page.object_list, language=get_language())
     shown_demands = demands.select_related("organizing_unit").in_bulk(
         [fit.demand for fit in page_fits], field_name="external_id"
     )

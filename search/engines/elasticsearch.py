@@ -76,6 +76,7 @@ def build_search(query: DemandQuery, terms: list[Term], idf_of: dict[str, float]
 
 def features_from(source: dict) -> InstitutionFeatures:
     return InstitutionFeatures(
+        institution_id=source["institution_id"],
         external_id=source["external_id"],
         name_en=source.get("name_en", ""),
         name_zh=source.get("name_zh", ""),
@@ -119,3 +120,16 @@ class ElasticsearchEngine:
         terms = build_terms(query, weights, average_length, country_strengths())
         response = build_search(query, terms, weights, top + max(SLACK, top)).execute()
         return terms, [features_from(hit.to_dict()) for hit in response]
+
+    def scoring_terms(self, queries: list[DemandQuery]) -> list[list[Term]]:
+        """Each demand's terms, as `candidates` builds them, from one request for all their words."""
+        frequencies, total, average_length = self.statistics(sorted({t for q in queries for t in q.tokens}))
+        weights = {token: idf(df, total) for token, df in frequencies.items()}
+        strengths = country_strengths()
+        return [build_terms(q, weights, average_length, strengths) for q in queries]
+
+    def admitted(self, external_id: str) -> InstitutionFeatures | None:
+        """The indexed features of an admitted institution, or None."""
+        search = Search(using=get_client(), index=index_alias()).filter("term", external_id=external_id)
+        hits = list(search.filter("term", status="active").extra(size=1).execute())
+        return features_from(hits[0].to_dict()) if hits else None

@@ -208,6 +208,7 @@ def current_index() -> EmbeddedIndex:
 
 # Features of an institution → where its profile row keeps them.
 FEATURE_COLUMNS = {
+    "institution_id": "institution_id",
     "external_id": "institution__external_id",
     "name_en": "institution__name_en",
     "name_zh": "institution__name_zh",
@@ -279,3 +280,11 @@ class EmbeddedEngine:
         index = current_index()
         terms = build_terms(query, index.idf(query.tokens), index.average_length, index.strengths)
         return terms, index.search(query, terms, top)
+
+    def scoring_terms(self, queries: list[DemandQuery]) -> list[list[Term]]:
+        """Each demand's terms, as `candidates` builds them."""
+        index = current_index()
+        return [build_terms(q, index.idf(q.tokens), index.average_length, index.strengths) for q in queries]
+
+    def admitted(self, external_id: str) -> InstitutionFeatures | None:
+        return current_index().admitted(external_id)

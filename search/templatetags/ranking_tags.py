@@ -16,6 +16,6 @@ def similar_institutions(institution, top: int = 5):
     pages = (
         Institution.objects.public()
         .select_related("country")
-        .in_bulk([m.institution for m in matches], field_name="external_id")
+        .in_bulk([m.institution_id for m in matches])
     )
-    return {"similar": [(pages[m.institution], m) for m in matches if m.institution in pages]}
+    return {"similar": [(pages[m.institution_id], m) for m in matches if m.institution_id in pages]}

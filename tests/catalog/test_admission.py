@@ -53,7 +53,7 @@ def thread(people, small_catalogue):
 
 
 def ranked_ids() -> list[str]:
-    return [match.institution for match in rank(DemandRecord(**ROBOTICS), top=10)]
+    return [match.external_id for match in rank(DemandRecord(**ROBOTICS), top=10)]
 
 
 def api_ids(client) -> list[str]:

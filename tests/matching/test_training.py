@@ -302,7 +302,7 @@ def public_page_of_tum(client) -> str:
 
 
 def quality_of_tum(demand) -> float:  # noqa: F811
-    match = next(m for m in rank(demand.as_record(), top=5) if m.institution == "de-tum")
+    match = next(m for m in rank(demand.as_record(), top=5) if m.external_id == "de-tum")
     return match.signals["quality"]
 
 

@@ -33,7 +33,7 @@ def test_a_new_synonym_is_used_by_the_next_ranking(small_catalogue):
     manufacturing.synonyms = [*manufacturing.synonyms, "mechatronik"]
     manufacturing.save()
     assert load_taxonomy() is not taxonomy
-    assert [match.institution for match in rank(demand, engine="embedded")] == ["de-tum"]
+    assert [match.external_id for match in rank(demand, engine="embedded")] == ["de-tum"]
 
 
 def test_a_changed_strength_is_used_by_the_next_ranking(small_catalogue):

@@ -19,6 +19,7 @@ from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, get_client, index_alias
 from search.models import IndexOutbox
 from search.ranking import rank
+from search.reverse import score_demands
 from tests.factories import make_evaluation
 from tests.search.conftest import DEMO
 
@@ -35,8 +36,8 @@ def test_both_engines_rank_the_demo_demands_alike(elasticsearch, demo_catalogue)
         embedded = rank(read_demand(demand), top=10, engine="embedded")
         searched = rank(read_demand(demand), top=10, engine="elasticsearch")
         assert embedded and searched, demand["external_id"]
-        assert embedded[0].institution == searched[0].institution, demand["external_id"]
-        shared = {m.institution for m in embedded} & {m.institution for m in searched}
+        assert embedded[0].external_id == searched[0].external_id, demand["external_id"]
+        shared = {m.external_id for m in embedded} & {m.external_id for m in searched}
         assert len(shared) >= min(9, len(embedded)), demand["external_id"]
 
 
@@ -49,7 +50,7 @@ def test_saves_are_queued_and_the_worker_indexes_them(elasticsearch, small_catal
     assert IndexOutbox.objects.filter(institution_id=tum.pk).exists()
     assert indexing.drain() >= 1
     assert not IndexOutbox.objects.exists()
-    assert "de-tum" not in [m.institution for m in rank(demand, engine="elasticsearch")]
+    assert "de-tum" not in [m.external_id for m in rank(demand, engine="elasticsearch")]
 
 
 def test_rebuild_moves_the_alias_to_a_new_index(elasticsearch, small_catalogue):
@@ -99,7 +100,7 @@ def test_saves_succeed_while_the_server_is_down_and_the_index_catches_up(setting
         embedded = rank(
             DemandRecord(title="robotics", fields=["intelligent-manufacturing"]), engine="embedded"
         )[0]
-        assert match.institution == "de-tum" and match.signals == embedded.signals
+        assert match.external_id == "de-tum" and match.signals == embedded.signals
     finally:
         server.close()
 
@@ -111,7 +112,7 @@ def test_a_configured_server_that_is_down_falls_back_to_the_embedded_engine(
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     settings.ELASTICSEARCH_API_COMPAT = False
     ranking = rank(DemandRecord(title="robotics", fields=["intelligent-manufacturing"]))
-    assert ranking.engine == "embedded" and ranking[0].institution == "de-tum"
+    assert ranking.engine == "embedded" and ranking[0].external_id == "de-tum"
     asked = client.post(
         "/api/v1/match?engine=elasticsearch", {"title": "robotics"}, content_type="application/json"
     )
@@ -129,3 +130,31 @@ def test_the_match_command_names_the_engine_asked_for(elasticsearch, settings, s
     call_command("match", str(demands), "--engine", "elasticsearch", stdout=out)
     line = json.loads(out.getvalue())
     assert line["engine"] == "elasticsearch" and line["results"][0]["institution"] == "de-tum"
+
+
+def test_reverse_matching_asks_the_engine_rank_asks(elasticsearch, demo_catalogue, settings):
+    """An institution's fitting demands come from the configured engine, with the signals rank() gives it."""
+    indexing.rebuild()
+    demands = {demand["external_id"]: read_demand(demand) for demand in demo_demands()}
+    embedded = score_demands(demands.values(), "de-tum", engine="embedded")
+    searched = score_demands(demands.values(), "de-tum", engine="elasticsearch")
+    assert embedded and [fit.demand for fit in searched] == [fit.demand for fit in embedded]
+    for fit in searched:
+        ranking = rank(demands[fit.demand], engine="elasticsearch", top=50)
+        match = next(m for m in ranking if m.external_id == "de-tum")
+        assert fit.signals == pytest.approx(match.signals)
+    # The configured engine answers: once the server no longer holds the institution, it fits nothing.
+    settings.SEARCH_BACKEND = "elasticsearch"
+    get_client().delete(index=index_alias(), id="de-tum", refresh=True)
+    assert score_demands(demands.values(), "de-tum") == []
+    assert score_demands(demands.values(), "de-tum", engine="embedded") == embedded
+
+
+def test_reverse_matching_falls_back_when_the_configured_server_is_down(settings, small_catalogue):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    settings.ELASTICSEARCH_API_COMPAT = False
+    demand = DemandRecord(external_id="dm-robotics", title="robotics", fields=["intelligent-manufacturing"])
+    (fit,) = score_demands([demand], "de-tum")
+    assert fit.demand == "dm-robotics"
+    assert fit.signals == score_demands([demand], "de-tum", engine="embedded")[0].signals

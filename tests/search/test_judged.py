@@ -29,7 +29,7 @@ def test_engine_beats_bm25_on_the_judged_set(demo_catalogue):
     engine_scores, bm25_scores = [], []
     for case in judged():
         demand, grades = read_demand(case["demand"]), case["grades"]
-        engine_scores.append(ndcg([m.institution for m in rank(demand, top=10)], grades))
+        engine_scores.append(ndcg([m.external_id for m in rank(demand, top=10)], grades))
         bm25_scores.append(ndcg(baseline.rank(demand, top=10), grades))
     REPORT["engine"] = sum(engine_scores) / len(engine_scores)
     REPORT["bm25"] = sum(bm25_scores) / len(bm25_scores)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def ranked(demand: DemandRecord, **options) -> list[str]:
-    return [match.institution for match in rank(demand, **options)]
+    return [match.external_id for match in rank(demand, **options)]
 
 
 def test_chinese_demand_finds_an_institution_described_only_in_english(small_catalogue):
@@ -38,7 +38,7 @@ def test_signals_add_up_to_the_score_and_reasons_follow_the_language(small_catal
         DemandRecord(title="Industry 4.0 for manufacturing", fields=["intelligent-manufacturing"]),
         language="en",
     )[0]
-    assert english.institution == "de-tum"
+    assert english.external_id == "de-tum"
     assert round(sum(english.signals.values()), 4) == english.score
     assert set(english.signals) == {"topic", "destination", "quality", "cooperation"}
     assert "specialty: Intelligent manufacturing" in english.reasons
@@ -59,7 +59,7 @@ def test_a_parent_or_child_field_is_a_partial_match(small_catalogue):
     make_field("industrial-robots", "Industrial robots", "工业机器人", parent=manufacturing)
     demand = DemandRecord(title="x", fields=["industrial-robots"])
     match = rank(demand)[0]
-    assert match.institution == "de-tum"
+    assert match.external_id == "de-tum"
     full = rank(DemandRecord(title="x", fields=["intelligent-manufacturing"]))[0]
     assert 0 < match.signals["topic"] < full.signals["topic"]
 
@@ -111,10 +111,10 @@ def test_a_new_evaluation_moves_the_ranking_at_once(small_catalogue):
         description_zh="机器人。",
     )
     demand = DemandRecord(title="robotics", fields=["intelligent-manufacturing"])
-    before = {m.institution: m for m in rank(demand)}
+    before = {m.external_id: m for m in rank(demand)}
     for number in range(12):
         make_evaluation(f"ev-rival-{number}", rival, 2.0)
-    after = {m.institution: m for m in rank(demand)}
+    after = {m.external_id: m for m in rank(demand)}
     assert after["de-rival"].signals["quality"] < before["de-rival"].signals["quality"]
 
 

@@ -95,7 +95,7 @@ def test_the_engine_reaches_specialists_across_languages(reach_catalogue):
         demand, grades = read_demand(case["demand"]), case["grades"]
         kind = "cross" if is_cross_language(case, languages) else "same"
         for name, ranking in (
-            ("engine", [m.institution for m in rank(demand, top=10)]),
+            ("engine", [m.external_id for m in rank(demand, top=10)]),
             ("bm25", baseline.rank(demand, top=10)),
         ):
             score = ndcg(ranking, grades)
@@ -109,7 +109,7 @@ def test_the_engine_reaches_specialists_across_languages(reach_catalogue):
 
 
 def ranked(demand: DemandRecord) -> list[str]:
-    return [match.institution for match in rank(demand)]
+    return [match.external_id for match in rank(demand)]
 
 
 @pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_an_english_demand_reaches_a_specialist_that_writes_only_chinese(small_c
         description_zh="珊瑚移植与珊瑚礁生态修复。",
     )
     match = rank(DemandRecord(title="Coral reef restoration"), language="en")[0]
-    assert match.institution == "th-reefs"
+    assert match.external_id == "th-reefs"
     assert "shares words with the demand: 珊瑚礁 (coral reef)" in match.reasons[0]
 
 

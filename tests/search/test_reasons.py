@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def shared_words(demand: DemandRecord, institution: str, language: str) -> str:
     with translation.override(language):
-        matches = {match.institution: match for match in rank(demand, engine="embedded")}
+        matches = {match.external_id: match for match in rank(demand, engine="embedded")}
         prefix = translation.gettext("shares words with the demand: %(words)s").split("%")[0]
     (reason,) = [r for r in matches[institution].reasons if r.startswith(prefix)]
     return reason[len(prefix) :]

@@ -80,7 +80,7 @@ def test_the_institution_scores_what_rank_gives_it_for_the_demand(demands):
     record = demands["robotics"].as_record()
     (fit,) = fit_demands([record], "de-tum", language="en")
     match = next(
-        m for m in rank(record, top=10, engine="embedded", language="en") if m.institution == "de-tum"
+        m for m in rank(record, top=10, engine="embedded", language="en") if m.external_id == "de-tum"
     )
     assert fit.score == match.score and fit.signals == match.signals and fit.reasons == match.reasons
 
@@ -94,7 +94,7 @@ def test_scoring_leaves_the_reasons_to_the_fits_that_are_shown(demands):
     scored = score_demands(records(farming, mixed, robotics), "de-tum")
     assert [fit.demand for fit in scored] == ["dm-robotics", "dm-mixed"]
     assert not any(fit.reasons for fit in scored)
-    (first,) = add_reasons(scored[:1], "de-tum", language="en")
+    (first,) = add_reasons(scored[:1], language="en")
     assert first.reasons and not scored[1].reasons
     assert first == fit_demands(records(farming, mixed, robotics), "de-tum", top=1, language="en")[0]
 

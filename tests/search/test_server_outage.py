@@ -60,11 +60,11 @@ def hanging(settings):
 
 def test_after_a_hang_rankings_skip_the_server_and_say_the_embedded_engine_ranked(hanging, small_catalogue):
     first = rank(DemandRecord(**ROBOTICS))
-    assert first.engine == "embedded" and first[0].institution == "de-tum"
+    assert first.engine == "embedded" and first[0].external_id == "de-tum"
     assert len(hanging.connections) == 1
 
     second = rank(DemandRecord(**ROBOTICS))
-    assert second.engine == "embedded" and second[0].institution == "de-tum"
+    assert second.engine == "embedded" and second[0].external_id == "de-tum"
     assert len(hanging.connections) == 1  # not asked at all
 
 
