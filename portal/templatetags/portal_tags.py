@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -18,6 +20,35 @@ def other_languages(request):
     return [
         {"code": code, "name": names.get(code, code)} for code, _ in settings.LANGUAGES if code != current
     ]
+
+
+def fallback_language(obj, base: str) -> str | None:
+    """The language of a bilingual field's text when the reader is shown the other language's (no text in
+    their own), else None."""
+    from catalog.text import reader_is_chinese
+
+    zh, en = getattr(obj, f"{base}_zh", "") or "", getattr(obj, f"{base}_en", "") or ""
+    if reader_is_chinese():
+        return "en" if en and not zh else None
+    return "zh-hans" if zh and not en else None
+
+
+@register.simple_tag
+def lang_of(obj, base: str) -> str:
+    """` lang="en"` inside an element's tag when its text is shown in the other language, for screen
+    readers and the browser's hyphenation and fonts."""
+    language = fallback_language(obj, base)
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def fallback_note(obj, base: str) -> str:
+    """A small note after a text shown in the other language: 以英文显示, or Shown in Chinese."""
+    language = fallback_language(obj, base)
+    if language is None:
+        return ""
+    note = _("Shown in English") if language == "en" else _("Shown in Chinese")
+    return format_html('<small class="fallback-note muted">{}</small>', note)
 
 
 @register.filter
