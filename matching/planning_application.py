@@ -9,7 +9,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from matching.models.planning import REVIEW_LEVELS, FundingSource, PlanEvent, Project, department_of
+from matching.models.planning import (
+    REVIEW_LEVELS,
+    FundingSource,
+    PlanEvent,
+    Project,
+    Stage,
+    department_of,
+)
 from matching.views.application import (
     Section,
     _participants,
@@ -80,6 +87,9 @@ def opinion_rows(project: Project) -> list[tuple[str, str]]:
     rows = []
     for level in REVIEW_LEVELS:
         event = latest.get(level)
+        if event is None and level == Stage.DEPARTMENT and department_of(project.unit) is None:
+            rows.append((str(level.label), _("None: the unit's plans go to the office directly")))
+            continue
         if event is None:
             rows.append((str(level.label), _("Not reviewed yet")))
             continue

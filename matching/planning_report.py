@@ -148,7 +148,7 @@ def by_holder(year: int) -> Table:
     rows.sort(key=lambda row: (-row[3], -row[2], row[0]))
     return Table(
         f"planning-{year}-holders", _("By region and department"), "",
-        [_("Region or department"), _("Kind"), _("Projects planned"), _("Projects approved"),
+        [_("Region or department"), _("Kind of body"), _("Projects planned"), _("Projects approved"),
          _("Projects executed"), _("Participants")],
         rows, series=[3],
     )  # fmt: skip

@@ -92,6 +92,12 @@ planning_urls = [
     path("projects/<id:pk>/summary/", planning.project_summary, name="project-summary"),
     path("projects/<id:pk>/close/", planning.project_close, name="project-close"),
     path("projects/<id:pk>/follow-up/", planning.project_follow_up, name="project-follow-up"),
+    path("projects/<id:pk>/application/", planning.project_application, name="project-application"),
+    path(
+        "projects/<id:pk>/application.docx",
+        planning.project_application_docx,
+        name="project-application-docx",
+    ),
     path("plans/", planning.plan_list, name="plan-list"),
     path("plans/new/", planning.plan_open, name="plan-open"),
     path("plans/<id:pk>/", planning.plan_detail, name="plan-detail"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matching.models import PlanningSettings, Project
 from matching.review_score import (
@@ -22,9 +22,11 @@ from matching.review_score import (
     review_score,
     rules_line,
     unit_line,
+    unit_record,
 )
 from matching.rules import ERROR, INFO, WARNING, Finding
 from tests.factories import make_country, make_evaluation
+from tests.matching import test_planning
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,8 @@ def test_rules_line_is_full_without_findings_half_with_a_warning_and_nothing_wit
     assert rules_line([finding(INFO)])[0] == 1.0
     assert rules_line([finding(WARNING)])[0] == 0.5
     assert rules_line([finding(WARNING), finding(ERROR)])[0] == 0.0
-    assert "1 error(s), 1 warning(s)" in rules_line([finding(WARNING), finding(ERROR)])[1]
+    with translation.override("en"):
+        assert "1 error(s), 1 warning(s)" in rules_line([finding(WARNING), finding(ERROR)])[1]
 
 
 def test_institution_line_reads_status_and_mean_and_the_weakest_counts(small_catalogue):
@@ -123,9 +126,38 @@ def test_a_projects_score_has_five_explained_lines(small_catalogue):
 
 
 def test_the_unit_record_counts_summaries_on_time(small_catalogue):
-    from matching.review_score import unit_record
-
     item = project(small_catalogue)
     Project.objects.filter(pk=item.pk).update(returned_on=timezone.localdate() - datetime.timedelta(days=40))
     # Not approved in a filed plan: no record.
     assert unit_record(item.unit, 2031).approved == 0
+
+
+people, plan = test_planning.people, test_planning.plan
+
+
+def test_the_unit_record_counts_a_summary_on_its_due_date_as_on_time_and_a_day_later_as_late(people, plan):
+    test_planning.approved_plan(people, plan)
+    first, second = (item.project for item in plan.items.order_by("pk"))
+    today = timezone.localdate()
+    returned = today - datetime.timedelta(days=40)
+
+    def filed(days: int) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(returned + datetime.timedelta(days=days), datetime.time(12))
+        )
+
+    Project.objects.filter(pk=first.pk).update(returned_on=returned, summary_filed_at=filed(30))
+    Project.objects.filter(pk=second.pk).update(returned_on=returned, summary_filed_at=filed(31))
+    record = unit_record(first.unit, test_planning.NEXT_YEAR + 1)
+    assert (record.approved, record.executed, record.summaries_due, record.summaries_on_time) == (2, 2, 2, 1)
+    # Back 30 days ago without a summary: today is the last day, not due yet; 31 days ago it is late.
+    Project.objects.filter(pk=second.pk).update(
+        returned_on=today - datetime.timedelta(days=30), summary_filed_at=None
+    )
+    record = unit_record(first.unit, test_planning.NEXT_YEAR + 1)
+    assert (record.summaries_due, record.summaries_on_time) == (1, 1)
+    Project.objects.filter(pk=second.pk).update(returned_on=today - datetime.timedelta(days=31))
+    record = unit_record(first.unit, test_planning.NEXT_YEAR + 1)
+    assert (record.summaries_due, record.summaries_on_time) == (2, 1)
+    # Only earlier plan years make the record: the year under review is not the unit's past.
+    assert unit_record(first.unit, test_planning.NEXT_YEAR).approved == 0
