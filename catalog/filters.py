@@ -154,6 +154,8 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
     cooperating = django_filters.BooleanFilter(
         label=_("Cooperating institutions only"), method="filter_cooperating"
     )
+    # The queryset carries `quality_label` (InstitutionQuerySet.with_quality_label), as the directory's does.
+    label = django_filters.BooleanFilter(label=_("Quality label holders only"), method="filter_label")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         choices=[
@@ -165,12 +167,13 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
         method="sort_results",
     )
 
-    facets = ("country", "field", "kind", "cooperating")
+    facets = ("country", "field", "kind", "cooperating", "label")
     facet_lookups = {
         "country": "country__code",
         "field": "specialties__field__code",
         "kind": "kind",
         "cooperating": "cooperating",
+        "label": "quality_label",
     }
 
     text_kind = "institutions"
@@ -181,6 +184,9 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
 
     def filter_cooperating(self, queryset, name, value):
         return queryset.filter(cooperating=True) if value else queryset
+
+    def filter_label(self, queryset, name, value):
+        return queryset.filter(quality_label=True) if value else queryset
 
     def sort_results(self, queryset, name, value):
         return self.sorted(queryset, value[0] if value else "name")

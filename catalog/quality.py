@@ -63,6 +63,35 @@ def ranking_mean(
     return weighted_sum / weight_total
 
 
+def label_mean(overalls: Collection[float], prior_mean: float) -> float | None:
+    """The quality label's mean: the period's plain mean with PRIOR_WEIGHT evaluations' worth of the
+    catalogue mean added, so that a few 5.0s do not earn the label that forty 4.6s earn. SQL computes the
+    same in `InstitutionQuerySet.with_quality_label()` (through `label_mean_expression`)."""
+    if not overalls:
+        return None
+    return (sum(overalls) + PRIOR_WEIGHT * prior_mean) / (len(overalls) + PRIOR_WEIGHT)
+
+
+def label_mean_expression(total, count, prior_mean: float):
+    """`label_mean` as an SQL expression of the period's sum and number of overall ratings."""
+    from django.db.models import FloatField, Value
+    from django.db.models.functions import Cast
+
+    prior = Value(PRIOR_WEIGHT * prior_mean, output_field=FloatField())
+    return (Cast(total, FloatField()) + prior) / (Cast(count, FloatField()) + Value(PRIOR_WEIGHT))
+
+
+# A room above the catalogue that keeps complaints (matching's reports) registers here which institutions
+# have one the label must wait for: a function of the rule giving a Q over institutions. The catalogue
+# cannot import that room; without one registered, no complaint withholds the label.
+LABEL_BLOCKERS: list = []
+
+
+def register_label_blocker(blocker):
+    LABEL_BLOCKERS.append(blocker)
+    return blocker
+
+
 def catalogue_mean() -> float:
     """The mean of every counted evaluation, toward which the ranking pulls each institution's."""
     from django.db.models import Avg

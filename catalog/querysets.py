@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
-from django.db.models import Avg, Count, Q
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from wagtail.models import PageQuerySet
 
 from catalog.text import query_terms
@@ -44,6 +61,39 @@ class InstitutionQuerySet(PageQuerySet):
         return self.annotate(
             rating_mean=Avg("evaluations__overall", filter=rated),
             rating_count=Count("evaluations", filter=rated),
+        )
+
+    def with_quality_label(self, rule=None) -> InstitutionQuerySet:
+        """Annotate `quality_label` (does the institution hold the label now, by the office's rule), with
+        `label_count` and `label_mean`, the period's counted evaluations and smoothed mean it rests on.
+        Computed by correlated subqueries, not aggregates, so the directory can filter and count by it."""
+        from catalog.models import Evaluation, QualityLabelRule
+        from catalog.quality import LABEL_BLOCKERS, catalogue_mean, label_mean_expression
+
+        rule = rule or QualityLabelRule.load()
+        since = timezone.localdate() - datetime.timedelta(days=round(365.25 * rule.recent_years))
+        period = (
+            Evaluation.objects.filter(counted_evaluations(), institution=OuterRef("pk"), date__gte=since)
+            .order_by()
+            .values("institution")
+        )
+        queryset = self.annotate(
+            label_count=Coalesce(Subquery(period.annotate(n=Count("pk")).values("n")[:1]), 0),
+            label_total=Coalesce(
+                Subquery(period.annotate(total=Sum("overall")).values("total")[:1]),
+                Value(0.0),
+                output_field=FloatField(),
+            ),
+        ).annotate(label_mean=label_mean_expression(F("label_total"), F("label_count"), catalogue_mean()))
+        if not rule.enabled:
+            return queryset.annotate(quality_label=Value(False, output_field=BooleanField()))
+        earned = Q(status="active", label_count__gte=rule.min_evaluations, label_mean__gte=rule.min_mean)
+        for blocker in LABEL_BLOCKERS:
+            earned &= ~blocker(rule)
+        return queryset.annotate(
+            quality_label=Case(
+                When(earned, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         )
 
 

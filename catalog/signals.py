@@ -24,6 +24,7 @@ from catalog.models import (
     Outcome,
     OutcomeDocument,
     OutcomeImage,
+    QualityLabelRule,
 )
 from catalog.services import grant_page_permissions, revoke_page_permissions
 
@@ -39,6 +40,7 @@ SHOWN = (
     OutcomeImage,
     OutcomeDocument,
     Evaluation,
+    QualityLabelRule,  # who holds the label, on the cards and pages
     Page,
 )
 SHOWN_RELATIONS = (Course.fields.through, Outcome.fields.through, Outcome.institutions.through)

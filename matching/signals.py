@@ -6,18 +6,26 @@ course or published demand is checked against the saved alerts on the task queue
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from catalog.exchange import catalog_imported
 from catalog.models import Course, Institution, InstitutionStatus, Outcome
+from catalog.signals import bump_after_commit
 from catalog.tasks import enqueue_with_transaction
-from matching.models import Demand, DemandStatus, Inquiry, InquiryStatus, Side
+from matching.models import Demand, DemandStatus, Inquiry, InquiryStatus, Report, Side
 from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
 from matching.services.notify import notify
 from matching.services.outcomes import publish_files, withdraw_files
 from matching.tasks import check_new_demand, check_new_listings
+
+
+@receiver(post_save, sender=Report)
+@receiver(post_delete, sender=Report)
+def report_changed(sender, **kwargs) -> None:
+    """A report upheld or dismissed may give or take an institution's quality label, which its cards show."""
+    bump_after_commit()
 
 
 @receiver(post_save, sender=Institution)

@@ -402,6 +402,8 @@ ROWS = [
         get=" ok    ok    ok    ok    ok    ok    ok"),
     Row("open-data-csv", "/open-data/institutions.csv",
         get=" ok    ok    ok    ok    ok    ok    ok"),
+    Row("quality-label", "/quality-label/",
+        get=" ok    ok    ok    ok    ok    ok    ok"),
 ]
 
 TRAINING_ROWS = [

@@ -409,6 +409,7 @@ NO_INPUT = {
     "open-data",
     "open-data-jsonl",
     "open-data-csv",
+    "quality-label",
 }
 FUZZED_BELOW = {"match", "catalog_import", "catalog_import_upload"}
 

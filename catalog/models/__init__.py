@@ -23,6 +23,7 @@ from catalog.models.evaluations import Evaluation, EvaluationDirection
 from catalog.models.staff import InstitutionStaff, StaffInvitation, new_token
 from catalog.models.admission import QualityWatch, StatusChange
 from catalog.models.uploads import CatalogueUpload, UploadStatus
+from catalog.models.label import QualityLabelRule
 # isort: on
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "OutcomeDocument",
     "OutcomeImage",
     "OutcomeIndexPage",
+    "QualityLabelRule",
     "QualityWatch",
     "Region",
     "StaffInvitation",

@@ -53,7 +53,9 @@ class InstitutionIndexPage(BilingualIndexPage):
 
         context = super().get_context(request, *args, **kwargs)
         directory = InstitutionFilter(
-            request.GET, queryset=Institution.objects.public().with_quality(), request=request
+            request.GET,
+            queryset=Institution.objects.public().with_quality().with_quality_label(),
+            request=request,
         )
         context["filter"] = directory
         context["page_obj"] = self.paginate(request, directory.qs.select_related("country"))
@@ -188,6 +190,15 @@ class Institution(Page):
 
     def refresh_search_text(self) -> None:
         Institution.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
+
+    def holds_quality_label(self) -> bool:
+        """Does it hold the quality label now, by the office's rule (catalog/models/label.py)?"""
+        held = (
+            Institution.objects.filter(pk=self.pk)
+            .with_quality_label()
+            .values_list("quality_label", flat=True)
+        )
+        return bool(held.first())
 
     def quality_record(self) -> QualityRecord:
         """What organizing units said of it: mean per dimension, number of evaluations, yearly trend."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution, Outcome
+from catalog.quality import register_label_blocker
 from matching.models.demands import Demand
 
 
@@ -114,3 +115,14 @@ class Report(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ReportStatus.OPEN
+
+
+@register_label_blocker
+def reported_institutions(rule) -> Q:
+    """The quality label waits for an institution with a report upheld against it or one of its courses
+    (and, if the office's rule says so, one still waiting for the office)."""
+    statuses = [ReportStatus.UPHELD, *([ReportStatus.OPEN] if rule.open_reports_count else [])]
+    reports = Report.objects.filter(
+        Q(institution=OuterRef("pk")) | Q(course__provider=OuterRef("pk")), status__in=statuses
+    )
+    return Q(Exists(reports))
