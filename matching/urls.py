@@ -5,12 +5,15 @@ organizing units' (`unit_urlpatterns`), which portal.urls includes outside it: t
 from django.urls import path
 
 from matching.views import (
+    alerts,
     application,
     board,
     demands,
+    listing_contact,
     negotiation,
     outcomes,
     planning,
+    reports,
     reviews,
     statistics,
     training,
@@ -110,6 +113,30 @@ planning_urls = [
     path("office/groups-abroad/", planning.groups_abroad, name="groups-abroad"),
 ]
 
+# Saved searches and alerts; the unsubscribe link of their emails works without signing in.
+alert_urls = [
+    path("alerts/", alerts.alert_list, name="alert-list"),
+    path("alerts/new/", alerts.alert_create, name="alert-create"),
+    path("alerts/<id:pk>/", alerts.alert_edit, name="alert-edit"),
+    path("alerts/<id:pk>/pause/", alerts.alert_pause, name="alert-pause"),
+    path("alerts/<id:pk>/delete/", alerts.alert_delete, name="alert-delete"),
+    path("alerts/unsubscribe/<str:token>/", alerts.alert_unsubscribe, name="alert-unsubscribe"),
+]
+
+# Contacting an institution from its page or a course's; reports on listings and the office's queue.
+listing_urls = [
+    path(
+        "institutions/<slug:institution>/contact/",
+        listing_contact.contact_from_listing,
+        name="listing-contact",
+    ),
+    path("report/<slug:kind>/<slug:external_id>/", reports.report_listing, name="report-listing"),
+    path("reports/mine/", reports.my_reports, name="my-reports"),
+    path("office/reports/", reports.office_reports, name="office-reports"),
+    path("office/reports/<id:pk>/", reports.office_report, name="office-report"),
+    path("institution/reports/", reports.institution_reports, name="institution-reports"),
+]
+
 urlpatterns = [
     # The demand board and finding institutions, open to visitors.
     path("demands/", board.DemandListView.as_view(), name="demand-list"),
@@ -120,6 +147,8 @@ urlpatterns = [
     *training_urls,
     *outcome_urls,
     *planning_urls,
+    *alert_urls,
+    *listing_urls,
     path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]
 

@@ -10,11 +10,14 @@ from allauth.account.models import EmailAddress
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from wagtail.models import Page, TaskState, WorkflowState
 
 from catalog.models import Institution
 from catalog.roles import is_expert, is_office, staff_institution
 from matching.models import (
+    Alert,
+    AlertHit,
     Demand,
     DemandStatus,
     ExpertReview,
@@ -22,15 +25,19 @@ from matching.models import (
     InquiryMessage,
     InquiryStatus,
     OrganizingUnit,
+    Report,
+    ReportStatus,
     Side,
     UnitMembership,
 )
 from matching.models.planning import AnnualPlan, is_foreign_affairs
 from matching.rules import ERROR, check
+from matching.services.alerts import allowed_kinds, hit_texts, target_url
 from matching.services.planning import acts_at, follow_ups_waiting, overdue_summaries
 from matching.services.units import confirmable_memberships
 
 SHOWN = 20  # items listed per box; the box says how many more there are
+ALERT_HITS_SHOWN = 5  # the latest results of the person's alerts; the alerts page has them all
 
 
 @dataclass
@@ -85,6 +92,14 @@ class PlanningSection:
 
 
 @dataclass
+class AlertsSection:
+    """The person's alerts: how many, and the latest results of all of them."""
+
+    alert_count: int
+    latest: list[dict]
+
+
+@dataclass
 class Dashboard:
     waiting_membership: UnitMembership | None = None
     unit: UnitSection | None = None
@@ -92,6 +107,8 @@ class Dashboard:
     reviews: list[ExpertReview] | None = None
     office: OfficeSection | None = None
     planning: PlanningSection | None = None
+    alerts: AlertsSection | None = None
+    open_reports: int = 0
 
     @property
     def has_role(self) -> bool:
@@ -113,7 +130,28 @@ def dashboard_for(user) -> Dashboard:
     if is_office(user):
         board.office = office_section(user)
     board.planning = planning_section(user, board)
+    board.alerts = alerts_section(user)
+    if board.office:
+        board.open_reports = Report.objects.filter(status=ReportStatus.OPEN).count()
     return board
+
+
+def alerts_section(user) -> AlertsSection | None:
+    """For those who may keep alerts or have some; None for everyone else."""
+    count = Alert.objects.owned_by(user).count()
+    if not count and not allowed_kinds(user):
+        return None
+    hits = AlertHit.objects.filter(alert__user=user).select_related(
+        "alert", "institution", "course", "demand"
+    )
+    language = get_language() or ""
+    latest = []
+    for hit in hits[:ALERT_HITS_SHOWN]:
+        text_zh, text_en = hit_texts(hit)
+        latest.append(
+            {"hit": hit, "url": target_url(hit), "text": text_zh if language.startswith("zh") else text_en}
+        )
+    return AlertsSection(alert_count=count, latest=latest)
 
 
 def planning_section(user, board: Dashboard) -> PlanningSection | None:

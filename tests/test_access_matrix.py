@@ -1085,3 +1085,132 @@ def test_the_planning_matrix_covers_every_planning_url():
     rows = {row.name for row in PLANNING_ROWS}
     names = {pattern.name for pattern in planning_urls.urlpatterns}
     assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
+
+
+# Saved searches and alerts, contacting an institution from its page, reports on listings: Xu's saved search
+# (with the token of its emails' unsubscribe link) and Eve's open report on TUM.
+
+ALERT_FORM = {"search": "text=机器人培训&fields=intelligent-manufacturing", "name": "Matrix robots",
+              "frequency": "daily", "threshold": "5"}  # fmt: skip
+WATCH_FORM = {"kind": "institution", "name": "Matrix watch", "frequency": "weekly", "threshold": "4"}
+ALERT_EDIT = {"name": "Matrix renamed", "frequency": "weekly", "threshold": "6"}
+SHORT_REQUEST = {"demand": "", "title": "Robot cell training", "days": "10", "group_size": "8",
+                 "text": "Could you offer this in May?"}  # fmt: skip
+REPORT = {"reason": "agency", "text": "A travel agency sells these visits."}
+DECISION = {"decision": "uphold", "resolution": "The listing was corrected."}
+
+
+@pytest.fixture
+def alert_world(world, people, small_catalogue) -> dict:
+    from matching.models import AlertKind, Frequency, ReportKind
+    from matching.services.alerts import save_alert, unsubscribe_token
+    from matching.services.reports import file_report
+
+    alert = save_alert(
+        people["xu"],
+        kind=AlertKind.SEARCH,
+        name="Xu robots",
+        frequency=Frequency.DAILY,
+        threshold=5.0,
+        query=ALERT_FORM["search"],
+    )
+    report = file_report(
+        people["eve"], ReportKind.INSTITUTION, small_catalogue["tum"], reason="wrong", text=""
+    )
+    return {**world, "alert": alert.pk, "unsubscribe_token": unsubscribe_token(alert), "report": report.pk}
+
+
+def alert_snapshot() -> dict:
+    from matching.models import Alert, Report
+
+    return {
+        "alerts": sorted(
+            Alert.objects.values_list("pk", "user_id", "name", "frequency", "threshold", "paused")
+        ),
+        "reports": sorted(Report.objects.values_list("pk", "status", "resolution")),
+    }
+
+
+# fmt: off
+ALERT_ROWS = [
+    # Alerts are their owner's alone; unit members save searches, institution staff watch new demands; the
+    # unsubscribe link works for whoever holds it, signed in or not.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("alert-list", "/alerts/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
+    Row("alert-create", "/alerts/new/", data=ALERT_FORM, changes="alerts",
+        get=" no    no    no    ok    ok    no    no",
+        post="no    no    no    ok    ok    no    no"),
+    Row("alert-create-watch", "/alerts/new/?kind=institution", data=WATCH_FORM, changes="alerts",
+        get=" no    ok    ok    no    no    no    no",
+        post="no    ok    ok    no    no    no    no"),
+    Row("alert-edit", "/alerts/{alert}/", data=ALERT_EDIT, changes="alerts",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("alert-pause", "/alerts/{alert}/pause/", changes="alerts",
+        post="no    no    no    ok    no    no    no"),
+    Row("alert-delete", "/alerts/{alert}/delete/", changes="alerts",
+        get=" no    no    no    ok    no    no    no",
+        post="no    no    no    ok    no    no    no"),
+    Row("alert-unsubscribe", "/alerts/unsubscribe/{unsubscribe_token}/", changes="alerts",
+        get=" ok    ok    ok    ok    ok    ok    ok",
+        post="ok    ok    ok    ok    ok    ok    ok"),
+    # Contacting an institution from its page: confirmed unit members only; the others get an explanation.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("listing-contact", "/institutions/nl-wur/contact/", data=SHORT_REQUEST, changes="inquiries",
+        get=" no    no    no    ok    ok    no    no",
+        post="no    no    no    ok    ok    no    no"),
+    Row("listing-contact-suspended", "/institutions/de-lapsed/contact/", data=SHORT_REQUEST,
+        get=" no    no    no    no    no    no    no",
+        post="no    no    no    no    no    no    no"),
+    # Reports: anyone signed in reports what they may see; the office decides; staff read decided ones.
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("report-listing", "/report/institution/de-tum/", data=REPORT, changes="reports",
+        get=" no    ok    ok    ok    ok    ok    ok",
+        post="no    ok    ok    ok    ok    ok    ok"),
+    Row("report-listing-x-private", "/report/demand/x-private/", data=REPORT, changes="reports",
+        get=" no    no    no    ok    no    no    ok",
+        post="no    no    no    ok    no    no    ok"),
+    Row("my-reports", "/reports/mine/",
+        get=" no    ok    ok    ok    ok    ok    ok"),
+    Row("office-reports", "/office/reports/?status=open&kind=institution",
+        get=" no    no    no    no    no    no    ok"),
+    Row("office-report", "/office/reports/{report}/", data=DECISION, changes="reports",
+        get=" no    no    no    no    no    no    ok",
+        post="no    no    no    no    no    no    ok"),
+    Row("institution-reports", "/institution/reports/",
+        get=" no    ok    ok    no    no    no    no"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(ALERT_ROWS)))
+def test_access_to_alerts_contact_and_reports(
+    client, people, alert_world, row, role, method, expected, prefix
+):
+    before = {**snapshot(), **alert_snapshot()}
+    response = request(client, people, alert_world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, {**snapshot(), **alert_snapshot()})
+    if expected == NO:
+        body = response.content.decode()
+        assert "Xu robots" not in body and not [secret for secret in SECRETS.values() if secret in body]
+
+
+@pytest.mark.parametrize(
+    "row, role, method, expected, prefix",
+    list(cases([row for row in ALERT_ROWS if row.get], methods=("GET",), prefix=OTHER_PREFIX)),
+)
+def test_access_to_alerts_contact_and_reports_in_the_other_language(
+    client, people, alert_world, row, role, method, expected, prefix
+):
+    before = {**snapshot(), **alert_snapshot()}
+    response = request(client, people, alert_world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, {**snapshot(), **alert_snapshot()})
+
+
+def test_the_matrix_covers_every_alert_contact_and_report_url():
+    from matching.urls import alert_urls, listing_urls
+
+    rows = {row.name for row in ALERT_ROWS}
+    names = {pattern.name for pattern in [*alert_urls, *listing_urls]}
+    assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}

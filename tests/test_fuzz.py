@@ -34,6 +34,9 @@ from hypothesis import strategies as st
 from tests.factories import activate_totp
 from tests.matching.test_outcomes import outcome_post, pdf, png, request_changes, submitted
 from tests.test_access_matrix import (  # noqa: F401 (the `world`, `training_world`, `planning_world` fixtures)
+    ALERT_EDIT,
+    ALERT_FORM,
+    DECISION,
     DEMAND_FORM,
     GROUP_RATES_INSTITUTION,
     INSTITUTION_RATES_GROUP,
@@ -44,8 +47,12 @@ from tests.test_access_matrix import (  # noqa: F401 (the `world`, `training_wor
     OPEN_GROUP,
     PLANNING_SETTINGS,
     PROPOSAL,
+    REPORT,
+    SHORT_REQUEST,
     SIGNED_OPINION,
     SUSPEND,
+    WATCH_FORM,
+    alert_world,
     filled,
     planning_world,
     training_world,
@@ -384,6 +391,29 @@ FORMS = [
 # fmt: on
 
 
+# Saved searches and alerts, contacting an institution from its page, reports on listings.
+ALERTS = ("alert_world",)
+# fmt: off
+FORMS += [
+    Form("alert-create", "/alerts/new/", "xu", "anna", ALERT_FORM),
+    Form("alert-create-watch", "/alerts/new/?kind=institution", "anna", "xu", WATCH_FORM),
+    Form("alert-edit", "/alerts/{alert}/", "xu", "yang", ALERT_EDIT, needs=ALERTS),
+    Form("alert-pause", "/alerts/{alert}/pause/", "xu", "yang", needs=ALERTS),
+    Form("alert-delete", "/alerts/{alert}/delete/", "xu", "yang", needs=ALERTS),
+    Form("alert-unsubscribe", "/alerts/unsubscribe/{unsubscribe_token}/", "anon", "yang",
+         {"action": "resubscribe", "frequency": "weekly"}, needs=ALERTS),
+    Form("alert-list", "/alerts/", "xu", "anon", {"page": "2"}, method="GET"),
+    Form("listing-contact", "/institutions/nl-wur/contact/?course=nl-wur-x", "xu", "anna", SHORT_REQUEST),
+    Form("report-listing", "/report/institution/de-tum/", "eve", "anon", REPORT),
+    Form("my-reports", "/reports/mine/", "eve", "anon", {"page": "1"}, method="GET"),
+    Form("office-reports", "/office/reports/", "olivia", "xu",
+         {"status": "open", "kind": "course", "reason": "agency", "page": "1"}, method="GET"),
+    Form("office-report", "/office/reports/{report}/", "olivia", "anna", DECISION, needs=ALERTS),
+    Form("institution-reports", "/institution/reports/", "anna", "xu", {"page": "1"}, method="GET"),
+]
+# fmt: on
+
+
 @pytest.fixture
 def outcome_to_revise(client, people, small_catalogue):
     """Unit X's outcome, sent back by the office with a request for changes."""
@@ -439,6 +469,7 @@ KEYS_OF_FIXTURE = {
     "outcome_to_revise": lambda outcome: {"outcome": outcome.external_id},
     "training_world": lambda keys: keys,
     "planning_world": lambda keys: keys,
+    "alert_world": lambda keys: keys,
 }
 
 

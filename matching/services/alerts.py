@@ -156,7 +156,7 @@ def listings_published(institution_ids: Iterable[int], course_ids: Iterable[int]
         record = alert_record(alert)
         if record is None:
             continue
-        scores = {m.institution: m.score for m in rank(record, top=RANK_DEPTH) if m.score >= alert.threshold}
+        scores = {m.external_id: m.score for m in rank(record, top=RANK_DEPTH) if m.score >= alert.threshold}
         for key, institution in new_institutions.items():
             if key in scores:
                 recorded += record_hit(alert, institution=institution, score=scores[key])
