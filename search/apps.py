@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SearchConfig(AppConfig):
     name = "search"
-    label = "matchsearch"
+    label = "search"
     verbose_name = _("Matching engines")
 
     def ready(self):

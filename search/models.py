@@ -34,6 +34,8 @@ class InstitutionProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Named under the app's former label, matchsearch: no table moved (docs/architecture.md).
+        db_table = "matchsearch_institutionprofile"
         indexes = [
             # The embedded engine's patch: profiles changed since the version it holds.
             models.Index(fields=["index_version"], name="profile_version_idx"),
@@ -52,6 +54,10 @@ class IndexVersion(models.Model):
     version = models.PositiveBigIntegerField(default=0)
     stamp = models.CharField(max_length=32, blank=True)
     taxonomy_stamp = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        # Named under the app's former label, matchsearch: no table moved (docs/architecture.md).
+        db_table = "matchsearch_indexversion"
 
     def __str__(self) -> str:
         return f"index version {self.version}"
@@ -95,6 +101,8 @@ class IndexOutbox(models.Model):
     failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Named under the app's former label, matchsearch: no table moved (docs/architecture.md).
+        db_table = "matchsearch_indexoutbox"
         indexes = [
             # The worker takes the oldest entries first.
             models.Index(fields=["enqueued_at"], name="outbox_oldest_idx"),
@@ -150,6 +158,8 @@ class SynonymSuggestion(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
+        # Named under the app's former label, matchsearch: no table moved (docs/architecture.md).
+        db_table = "matchsearch_synonymsuggestion"
         ordering = ["-score"]
         verbose_name = _("synonym suggestion")
         verbose_name_plural = _("synonym suggestions")

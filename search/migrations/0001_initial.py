@@ -19,6 +19,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveBigIntegerField(default=0)),
             ],
+            # The app's label was matchsearch when this ran first; its tables keep that name.
+            options={'db_table': 'matchsearch_indexversion'},
         ),
         migrations.CreateModel(
             name='InstitutionProfile',
@@ -33,6 +35,7 @@ class Migration(migrations.Migration):
                 ('rating_count', models.PositiveIntegerField(default=0)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
+            options={'db_table': 'matchsearch_institutionprofile'},
         ),
         migrations.CreateModel(
             name='IndexOutbox',
@@ -44,6 +47,7 @@ class Migration(migrations.Migration):
                 ('last_error', models.TextField(blank=True)),
             ],
             options={
+                'db_table': 'matchsearch_indexoutbox',
                 'indexes': [models.Index(fields=['enqueued_at'], name='outbox_oldest_idx')],
             },
         ),

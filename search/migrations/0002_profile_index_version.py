@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0003_institutionstaff_staffinvitation'),
-        ('matchsearch', '0001_initial'),
+        ('search', '0001_initial'),
     ]
 
     operations = [

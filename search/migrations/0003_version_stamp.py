@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchsearch', '0002_profile_index_version'),
+        ('search', '0002_profile_index_version'),
     ]
 
     operations = [

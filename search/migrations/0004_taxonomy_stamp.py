@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchsearch', '0003_version_stamp'),
+        ('search', '0003_version_stamp'),
     ]
 
     operations = [

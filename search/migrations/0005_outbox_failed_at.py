@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchsearch', '0004_taxonomy_stamp'),
+        ('search', '0004_taxonomy_stamp'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0011_evaluation_counted_idx'),
-        ('matchsearch', '0005_outbox_failed_at'),
+        ('search', '0005_outbox_failed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('field', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='synonym_suggestions', to='catalog.field', verbose_name='field')),
             ],
             options={
+                'db_table': 'matchsearch_synonymsuggestion',
                 'verbose_name': 'synonym suggestion',
                 'verbose_name_plural': 'synonym suggestions',
                 'ordering': ['-score'],
