@@ -1,4 +1,5 @@
-"""Read rules of the catalogue: what the public may see, and the directory's text search."""
+"""Read rules of the catalogue: what the public may see, and the text search the search room registers
+(search/text_search.py, through catalog/filters.py: TEXT_SEARCH)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import PageQuerySet
 
-from catalog.text import query_terms
-
 
 def counted_evaluations(path: str = "") -> Q:
     """The evaluations that make an institution's quality record, its statistics and its rank: organizing
@@ -48,11 +47,12 @@ class InstitutionQuerySet(PageQuerySet):
         return self.filter(public_institutions())
 
     def search(self, query: str) -> InstitutionQuerySet:
-        """Every word of the query must occur in the institution's search text (both languages)."""
-        result = self
-        for term in query_terms(query):
-            result = result.filter(search_text__icontains=term)
-        return result
+        """The institutions (of any status) the portal's one text search finds for `query`, in both
+        languages (search/text_search.py); all of them when nothing searchable was typed."""
+        from catalog.filters import TEXT_SEARCH
+
+        found = TEXT_SEARCH["institutions-all"](query)
+        return self if found is None else self.filter(pk__in=found)
 
     def with_quality(self) -> InstitutionQuerySet:
         """Annotate the public record's mean overall rating (plain, as `quality.public_mean`) and the number

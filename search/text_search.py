@@ -81,7 +81,7 @@ def search_institutions(text: str) -> list[Hit] | None:
     if query is None:
         return None
     index = current_index()
-    pk_of = {index.features[row].external_id: pk for pk, row in index.row_of.items()}
+    pk_of = index.pks_by_external_id()
     return [Hit(pk_of[f.external_id], score) for score, f in _search(index, query) if f.external_id in pk_of]
 
 
@@ -173,6 +173,7 @@ def register() -> None:
     TEXT_SEARCH["institutions"] = lambda text: keys(search_institutions(text))
     TEXT_SEARCH["courses"] = lambda text: keys(courses.search(text))
     TEXT_SEARCH["outcomes"] = lambda text: keys(outcomes.search(text))
+    TEXT_SEARCH["institutions-all"] = lambda text: keys(all_institutions.search(text))
 
 
 def _fields_by(through, key: str) -> dict[int, list[str]]:
@@ -218,6 +219,19 @@ def outcome_documents() -> Iterable[Document]:
         yield Document(pk, (*texts, *names.get(pk, ())), tuple(sorted(fields.get(pk, ()))))
 
 
+def institution_documents() -> Iterable[Document]:
+    """Every institution, whatever its status (the office's list searches them all): its names, external
+    id, city, descriptions and the fields it states. Who may find which is the caller's queryset."""
+    from catalog.models import Institution, InstitutionSpecialty
+
+    fields = _fields_by(InstitutionSpecialty, "institution_id")
+    rows = Institution.objects.values_list(
+        "pk", "name_en", "name_zh", "external_id", "city", "description_en", "description_zh"
+    )
+    for pk, *texts in rows.iterator(chunk_size=2000):
+        yield Document(pk, tuple(texts), tuple(sorted(fields.get(pk, ()))))
+
+
 def _catalogue_stamp() -> str:
     from catalog.cache import catalogue_stamp
 
@@ -226,3 +240,4 @@ def _catalogue_stamp() -> str:
 
 courses = TextCollection("courses", course_documents, _catalogue_stamp)
 outcomes = TextCollection("outcomes", outcome_documents, _catalogue_stamp)
+all_institutions = TextCollection("institutions", institution_documents, _catalogue_stamp)

@@ -8,10 +8,6 @@ type's own table inserted next (Django refuses `bulk_create` on multi-table-inhe
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import NamedTuple
-
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -19,7 +15,6 @@ from django_tasks import task
 from wagtail.models import Page
 
 from catalog.exchange.bulk import Row, chunked, insert_rows, update_rows
-from catalog.models import Country, Course, Field, Institution, InstitutionSpecialty
 
 #: What add_children needs to know of a parent page.
 PARENT_COLUMNS = ("pk", "path", "depth", "url_path", "locale_id", "numchild")
@@ -104,55 +99,6 @@ def _common_prefix(paths: list[str]) -> str:
     while size < min(len(low), len(high)) and low[size] == high[size]:
         size += 1
     return low[:size]
-
-
-class _Titles(NamedTuple):
-    title_en: str
-    title_zh: str
-
-
-def refresh_search_texts(institution_ids: Iterable[int]) -> int:
-    """Rebuild `Institution.search_text` of these institutions with a few queries; returns how many
-    changed."""
-    ids = sorted(institution_ids)
-    fields = {field.pk: field for field in Field.objects.only("name_en", "name_zh", "synonyms")}
-    countries = {country.pk: country for country in Country.objects.only("code", "name_en", "name_zh")}
-    changed = []
-    for chunk in chunked(ids):
-        specialties = defaultdict(list)
-        chosen = InstitutionSpecialty.objects.filter(institution_id__in=chunk).order_by("sort_order", "pk")
-        for institution_id, field_id in chosen.values_list("institution_id", "field_id"):
-            specialties[institution_id].append(fields[field_id])
-        courses = defaultdict(list)
-        for provider_id, title_en, title_zh in (
-            Course.objects.filter(provider_id__in=chunk)
-            .order_by("path")
-            .values_list("provider_id", "title_en", "title_zh")
-        ):
-            courses[provider_id].append(_Titles(title_en, title_zh))
-        rows = Institution.objects.filter(pk__in=chunk).values(
-            "pk",
-            "external_id",
-            "name_en",
-            "name_zh",
-            "city",
-            "description_en",
-            "description_zh",
-            "country_id",
-            "search_text",
-        )
-        for row in rows:
-            row = Row(row, country=countries[row["country_id"]])
-            # build_search_text reads plain attributes only, so a row stands in for the page instance
-            # (10,000 Wagtail page instances would cost seconds).
-            text = Institution.build_search_text(
-                row, courses=courses[row.pk], specialty_fields=specialties[row.pk]
-            )
-            if text != row.search_text:
-                row.search_text = text
-                changed.append(row)
-    update_rows(Institution, changed, ["search_text"])
-    return len(changed)
 
 
 @task()

@@ -123,7 +123,7 @@ def import_catalog(
             if dry_run:
                 return ImportReport(counts, dry_run=True)
             write(plan, ctx, progress)
-            affected = frozenset(ctx.affected_institutions | ctx.stale_search_text)
+            affected = frozenset(ctx.affected_institutions)
             report = ImportReport(counts, institution_ids=affected)
             if report.changed:
                 catalog_imported.send(sender=ImportReport, institution_ids=affected, report=report)

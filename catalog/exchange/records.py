@@ -39,7 +39,6 @@ from catalog.models import (
     Institution,
     InstitutionIndexPage,
     InstitutionKind,
-    InstitutionSpecialty,
     InstitutionStatus,
     Outcome,
     OutcomeIndexPage,
@@ -73,20 +72,6 @@ class FieldType(RecordType):
         if record["parent"] == record["code"]:
             raise Invalid("parent", "a field cannot be its own parent")
 
-    def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
-        super().apply(created, updated, ctx)
-        renamed = [ctx.pks(self.name)[new["code"]] for new, old in updated if _words(new) != _words(old)]
-        for chunk in chunked(renamed):
-            # Institutions carry their specialties' names and synonyms in their search text.
-            ctx.stale_search_text.update(
-                InstitutionSpecialty.objects.filter(field_id__in=chunk).values_list(
-                    "institution_id", flat=True
-                )
-            )
-
-
-def _words(record: dict) -> tuple:
-    return record["name_en"], record["name_zh"], record["synonyms"]
 
 
 class CountryType(RecordType):
@@ -103,18 +88,6 @@ class CountryType(RecordType):
         Bool("belt_and_road"),
         Weighted("strengths", "field", target_key="code"),
     ]
-
-    def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
-        super().apply(created, updated, ctx)
-        renamed = [
-            ctx.pks(self.name)[new["code"]]
-            for new, old in updated
-            if (new["name_en"], new["name_zh"]) != (old["name_en"], old["name_zh"])
-        ]
-        for chunk in chunked(renamed):
-            ctx.stale_search_text.update(
-                Institution.objects.filter(country_id__in=chunk).values_list("pk", flat=True)
-            )
 
 
 class PageType(RecordType):
@@ -191,17 +164,11 @@ class InstitutionType(PageType):
     def created(self, rows: list[Row], ctx: ImportContext) -> None:
         ids = [row.page_ptr_id for row in rows]
         ctx.affected_institutions.update(ids)
-        ctx.stale_search_text.update(ids)
 
     def update(self, pairs: list[UpdatePair], ctx: ImportContext) -> list[Row]:
         rows = super().update(pairs, ctx)
-        ids = [row.pk for row in rows]
-        ctx.affected_institutions.update(ids)
-        ctx.stale_search_text.update(ids)
+        ctx.affected_institutions.update(row.pk for row in rows)
         return rows
-
-    def finish(self, ctx: ImportContext) -> None:
-        pages.refresh_search_texts(ctx.stale_search_text)
 
 
 class CourseType(PageType):
@@ -240,7 +207,6 @@ class CourseType(PageType):
     def created(self, rows: list[Row], ctx: ImportContext) -> None:
         providers = {row.provider_id for row in rows}
         ctx.affected_institutions.update(providers)
-        ctx.stale_search_text.update(providers)
 
     def update(self, pairs: list[UpdatePair], ctx: ImportContext) -> list[Row]:
         institution_pks = ctx.pks("institution")
@@ -254,7 +220,6 @@ class CourseType(PageType):
         providers |= {row.provider_id for row in rows}
         providers.discard(None)
         ctx.affected_institutions.update(providers)
-        ctx.stale_search_text.update(providers)
         return rows
 
 

@@ -158,7 +158,7 @@ class RecordType:
                 relation.replace(self.model, values, ctx, stale=stale)
 
     def finish(self, ctx: ImportContext) -> None:
-        """Runs once every type has been written (derived data such as search texts)."""
+        """Runs once every type has been written (for derived data)."""
 
 
 class ImportContext:
@@ -168,8 +168,6 @@ class ImportContext:
         self._pks: dict[str, dict[str, int]] = {}
         #: Institutions whose records, courses, evaluations or outcomes changed: for the post-import hooks.
         self.affected_institutions: set[int] = set()
-        #: Institutions whose search text must be rebuilt.
-        self.stale_search_text: set[int] = set()
         #: Pages created or updated, by model, for Wagtail's search index.
         self.changed_pages: dict[type[models.Model], set[int]] = {}
         #: Scratch space for a type's own lookups (e.g. organizing units by name).

@@ -82,8 +82,6 @@ class Course(Page):
         if self.provider_id is None and self.depth:
             self.provider = self.get_parent().specific
         super().save(*args, **kwargs)
-        if self.provider is not None:
-            self.provider.refresh_search_text()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -89,8 +89,6 @@ class Institution(Page):
     website = models.URLField(_("website"), max_length=300, blank=True, validators=[validate_web_address])
     contact_email = models.EmailField(_("contact email"), blank=True)
     max_group_size = models.PositiveIntegerField(_("largest group"), null=True, blank=True)
-    # Names, texts, specialties and course titles in both languages, for the directory's search.
-    search_text = models.TextField(editable=False, blank=True)
 
     base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(InstitutionQuerySet)()
@@ -159,37 +157,7 @@ class Institution(Page):
 
     def save(self, *args, **kwargs):
         self.title = self.name_en
-        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
-
-    def build_search_text(self, courses=None, specialty_fields=None) -> str:
-        if specialty_fields is None:
-            specialty_fields = [specialty.field for specialty in self.specialties.all()]
-        if courses is None:
-            from catalog.models.courses import Course
-
-            courses = (
-                Course.objects.filter(provider_id=self.pk).only("title_en", "title_zh") if self.pk else []
-            )
-        parts = [
-            self.external_id,
-            self.name_en,
-            self.name_zh,
-            self.city,
-            self.description_en,
-            self.description_zh,
-            self.country.code,
-            self.country.name_en,
-            self.country.name_zh,
-        ]
-        for field in specialty_fields:
-            parts += [field.name_en, field.name_zh, *field.synonyms]
-        for course in courses:
-            parts += [course.title_en, course.title_zh]
-        return " ".join(part for part in parts if part).lower()
-
-    def refresh_search_text(self) -> None:
-        Institution.objects.filter(pk=self.pk).update(search_text=self.build_search_text())
 
     def holds_quality_label(self) -> bool:
         """Does it hold the quality label now, by the office's rule (catalog/models/label.py)?"""
