@@ -74,6 +74,9 @@ def test_english_written_by_the_unit_replaces_the_glossary(client, demand):
         shown = page(client, demand, language)
         assert "Saline soil improvement with industrial robots" in shown and "Dutch practice" in shown
         assert "data-machine-gloss" not in shown
+    # The board lists it under its English title for readers of the English site.
+    assert "Saline soil improvement" in client.get("/en/demands/").content.decode()
+    assert "Saline soil improvement" not in client.get("/zh-hans/demands/").content.decode()
 
 
 def test_the_unit_writes_the_english_title_and_summary_in_the_form(client, people):
