@@ -9,6 +9,7 @@ from matching.views import (
     application,
     board,
     demands,
+    experts,
     listing_contact,
     negotiation,
     outcomes,
@@ -137,6 +138,18 @@ listing_urls = [
     path("institution/reports/", reports.institution_reports, name="institution-reports"),
 ]
 
+# The expert pool (专家库): a unit invites from it; the office keeps it.
+expert_urls = [
+    path(
+        "demands/<slug:external_id>/reviews/invite/<id:pk>/",
+        experts.review_invite_pool,
+        name="review-invite-pool",
+    ),
+    path("office/experts/", experts.office_experts, name="office-experts"),
+    path("office/experts/add/", experts.office_expert_add, name="office-expert-add"),
+    path("office/experts/<id:pk>/", experts.office_expert, name="office-expert"),
+]
+
 urlpatterns = [
     # The demand board and finding institutions, open to visitors.
     path("demands/", board.DemandListView.as_view(), name="demand-list"),
@@ -149,6 +162,7 @@ urlpatterns = [
     *planning_urls,
     *alert_urls,
     *listing_urls,
+    *expert_urls,
     path("demands/<slug:external_id>/", board.DemandDetailView.as_view(), name="demand-detail"),
 ]
 

@@ -1214,3 +1214,68 @@ def test_the_matrix_covers_every_alert_contact_and_report_url():
     rows = {row.name for row in ALERT_ROWS}
     names = {pattern.name for pattern in [*alert_urls, *listing_urls]}
     assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
+
+
+# The expert pool (专家库): a unit invites an active expert of the pool; the office keeps the pool.
+
+EXPERT_FORM = {
+    "name": "王教授",
+    "email": "wang.pool@example.org",
+    "affiliation": "南京大学",
+    "title": "教授",
+    "fields": ["intelligent-manufacturing"],
+    "status": "active",
+}
+RETIRE_EXPERT = {**EXPERT_FORM, "name": "李研究员", "email": "li@example.org", "status": "retired"}
+
+
+@pytest.fixture
+def expert_world(world, small_catalogue) -> dict:
+    """The world, and Li, an active expert of the pool in intelligent manufacturing."""
+    from matching.models import Expert
+
+    expert = Expert.objects.create(
+        name="李研究员", email="li@example.org", affiliation="中国科学院", title="研究员"
+    )
+    expert.fields.set([small_catalogue["fields"]["manufacturing"]])
+    return {**world, "expert": expert.pk}
+
+
+def expert_snapshot() -> dict:
+    from matching.models import Expert
+
+    return {"experts": sorted(Expert.objects.values_list("pk", "name", "email", "status"))}
+
+
+# fmt: off
+EXPERT_ROWS = [
+    #         anon  anna  bruno xu    yang  eve   olivia
+    Row("review-invite-pool", "/demands/x-private/reviews/invite/{expert}/", changes="reviews",
+        post="no    no    no    ok    no    no    no"),
+    Row("office-experts", "/office/experts/?field=intelligent-manufacturing&status=active",
+        get=" no    no    no    no    no    no    ok"),
+    Row("office-expert-add", "/office/experts/add/", data=EXPERT_FORM, changes="experts",
+        get=" no    no    no    no    no    no    ok",
+        post="no    no    no    no    no    no    ok"),
+    Row("office-expert", "/office/experts/{expert}/", data=RETIRE_EXPERT, changes="experts",
+        get=" no    no    no    no    no    no    ok",
+        post="no    no    no    no    no    no    ok"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(EXPERT_ROWS)))
+def test_access_to_the_expert_pool(client, people, expert_world, row, role, method, expected, prefix):
+    before = {**snapshot(), **expert_snapshot()}
+    response = request(client, people, expert_world, row, role, method, prefix)
+    assert_outcome(response, expected, role, method, row, before, {**snapshot(), **expert_snapshot()})
+    if expected == NO:
+        assert "li@example.org" not in response.content.decode()
+
+
+def test_the_matrix_covers_every_expert_pool_url():
+    from matching.urls import expert_urls
+
+    rows = {row.name for row in EXPERT_ROWS}
+    names = {pattern.name for pattern in expert_urls}
+    assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}

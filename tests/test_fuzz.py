@@ -38,6 +38,7 @@ from tests.test_access_matrix import (  # noqa: F401 (the `world`, `training_wor
     ALERT_FORM,
     DECISION,
     DEMAND_FORM,
+    EXPERT_FORM,
     GROUP_RATES_INSTITUTION,
     INSTITUTION_RATES_GROUP,
     INVITE_EXPERT,
@@ -48,11 +49,13 @@ from tests.test_access_matrix import (  # noqa: F401 (the `world`, `training_wor
     PLANNING_SETTINGS,
     PROPOSAL,
     REPORT,
+    RETIRE_EXPERT,
     SHORT_REQUEST,
     SIGNED_OPINION,
     SUSPEND,
     WATCH_FORM,
     alert_world,
+    expert_world,
     filled,
     planning_world,
     training_world,
@@ -413,6 +416,18 @@ FORMS += [
 ]
 # fmt: on
 
+# The expert pool: a unit invites from it, the office keeps it.
+EXPERTS = ("expert_world",)
+# fmt: off
+FORMS += [
+    Form("review-invite-pool", "/demands/x-private/reviews/invite/{expert}/", "xu", "yang", needs=EXPERTS),
+    Form("office-experts", "/office/experts/", "olivia", "xu",
+         {"q": "李", "field": "intelligent-manufacturing", "status": "active", "page": "1"}, method="GET"),
+    Form("office-expert-add", "/office/experts/add/", "olivia", "xu", EXPERT_FORM),
+    Form("office-expert", "/office/experts/{expert}/", "olivia", "anna", RETIRE_EXPERT, needs=EXPERTS),
+]
+# fmt: on
+
 
 @pytest.fixture
 def outcome_to_revise(client, people, small_catalogue):
@@ -470,6 +485,7 @@ KEYS_OF_FIXTURE = {
     "training_world": lambda keys: keys,
     "planning_world": lambda keys: keys,
     "alert_world": lambda keys: keys,
+    "expert_world": lambda keys: keys,
 }
 
 

@@ -15,6 +15,7 @@ from matching.models.demands import (
     member_unit,
     unit_key,
 )
+from matching.models.experts import Expert, ExpertStatus
 from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
 from matching.models.notifications import Notification
 from matching.models.outcomes import UnitOutcome
@@ -38,6 +39,8 @@ from matching.models.reports import Report, ReportKind, ReportReason, ReportStat
 from matching.models.training import EVALUATION_WINDOW, GroupEvaluation, LogEntry, TrainingGroup
 
 __all__ = [
+    "Expert",
+    "ExpertStatus",
     "DEFAULT_THRESHOLD",
     "Alert",
     "AlertHit",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.roles import EXPERTS
 from matching.models import Demand, DemandStatus, ExpertReview, OrganizingUnit, member_unit
 from matching.rules import ERROR, WARNING, Finding, check
+from matching.services.experts import join_pool, record_signature
 from matching.services.notify import email_someone, notify
 
 # Notification texts name the demand; a long title is clipped so the line fits its column.
@@ -149,8 +150,10 @@ def _clipped(title: str) -> str:
 
 
 def invite_expert(demand: Demand, email: str, by) -> ExpertReview:
-    """Asks an expert by email to review a demand: the link carries a token only the email knows."""
+    """Asks an expert by email to review a demand: the link carries a token only the email knows. An address
+    new to the expert pool joins it."""
     with transaction.atomic():
+        join_pool(email, by)
         review = ExpertReview.objects.create(demand=demand, email=email, invited_by=by)
         title = _clipped(demand.title)
         email_someone(
@@ -199,6 +202,7 @@ def sign_review(
         review.name, review.affiliation, review.title, review.opinion = name, affiliation, title, opinion
         review.signed_at = timezone.now()
         review.save()
+        record_signature(review)
         demand = Demand.objects.select_for_update().get(pk=review.demand_id)
         demand.expert_review = {
             "opinion": opinion,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,23 +16,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching.forms.demands import InviteExpertForm, SignReviewForm
-from matching.models import ExpertReview
+from matching.forms.experts import ExpertFilter
+from matching.models import Expert, ExpertReview
 from matching.services.demands import ReviewRefused, cancel_review_invitation, invite_expert, sign_review
 from matching.views.demands import editable_demand
+
+POOL_PER_PAGE = 10
 
 
 @login_required
 def review_invite(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Invite an expert of the pool, chosen by field (the demand's first field unless another is asked
+    for), or any address, which then joins the pool."""
     demand = editable_demand(request.user, external_id)
     form = InviteExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         review = invite_expert(demand, form.cleaned_data["email"], request.user)
         messages.success(request, _("An invitation was sent to %(email)s.") % {"email": review.email})
         return redirect(reverse("matching:demand-detail", args=[demand.external_id]) + "#reviews")
+    wanted = request.GET.copy()
+    if "field" not in wanted and (first := demand.fields.order_by("code").first()):
+        wanted["field"] = first.code
+    pool = ExpertFilter(wanted, queryset=Expert.objects.active().prefetch_related("fields"))
     return render(
         request,
         "matching/review_invite.html",
-        {"demand": demand, "form": form, "reviews": demand.reviews.not_cancelled()},
+        {
+            "demand": demand,
+            "form": form,
+            "reviews": demand.reviews.not_cancelled(),
+            "pool": pool,
+            "page_obj": Paginator(pool.qs, POOL_PER_PAGE).get_page(request.GET.get("page")),
+        },
     )
 
 
