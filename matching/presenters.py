@@ -17,6 +17,19 @@ SIGNAL_LABELS = {
 }
 
 
+def signal_bars(signals: dict[str, float], best: float) -> list[dict]:
+    """Each signal's share of a score as a bar, its width relative to `best` (the best score shown)."""
+    return [
+        {
+            "signal": signal,
+            "label": SIGNAL_LABELS[signal],
+            "value": value,
+            "width": round(100 * max(value, 0) / best, 1),
+        }
+        for signal, value in signals.items()
+    ]
+
+
 @dataclass
 class ShownMatch:
     match: Match
@@ -26,24 +39,14 @@ class ShownMatch:
 
 def present_matches(matches: list[Match]) -> list[ShownMatch]:
     pages = (
-        Institution.objects.public()
-        .select_related("country")
-        .in_bulk([m.institution_id for m in matches])
+        Institution.objects.public().select_related("country").in_bulk([m.institution_id for m in matches])
     )
     best = max((m.score for m in matches), default=0) or 1
     return [
         ShownMatch(
             match=m,
             institution=pages.get(m.institution_id),
-            bars=[
-                {
-                    "signal": signal,
-                    "label": SIGNAL_LABELS[signal],
-                    "value": value,
-                    "width": round(100 * max(value, 0) / best, 1),
-                }
-                for signal, value in m.signals.items()
-            ],
+            bars=signal_bars(m.signals, best),
         )
         for m in matches
     ]

@@ -100,6 +100,15 @@ class StrictBoolean(serializers.BooleanField):
         return data
 
 
+def known_codes(model, codes: list[str], what: str) -> list[str]:
+    """The codes, when the catalogue has a `model` row (a field, a country) for each; else an error naming
+    the others."""
+    found = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+    if unknown := sorted(set(codes) - found):
+        raise serializers.ValidationError(f"unknown {what} codes: {', '.join(unknown)}")
+    return codes
+
+
 class DemandSerializer(serializers.Serializer):
     """The keys of a demand record that matching reads; others are accepted and ignored. Its validated data
     is the `DemandRecord` that `rank()` takes."""
@@ -117,20 +126,10 @@ class DemandSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=DemandCategory.values, required=False)
 
     def validate_fields(self, codes: list[str]) -> list[str]:
-        unknown = sorted(
-            set(codes) - set(Field.objects.filter(code__in=codes).values_list("code", flat=True))
-        )
-        if unknown:
-            raise serializers.ValidationError(f"unknown field codes: {', '.join(unknown)}")
-        return codes
+        return known_codes(Field, codes, "field")
 
     def validate_destinations(self, codes: list[str]) -> list[str]:
-        unknown = sorted(
-            set(codes) - set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
-        )
-        if unknown:
-            raise serializers.ValidationError(f"unknown country codes: {', '.join(unknown)}")
-        return codes
+        return known_codes(Country, codes, "country")
 
     def validate(self, data: dict) -> DemandRecord:
         if not any(data.get(key) for key in ("title", "topic", "content", "fields")):

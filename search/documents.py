@@ -8,6 +8,7 @@ from elasticsearch.dsl import Boolean, Document, Float, Integer, Keyword, MetaFi
 
 from catalog.querysets import public_institutions
 from search.models import InstitutionProfile
+from search.profiles import PROFILE_COLUMNS
 
 # The words were already cut by the project's analyser (jieba for Chinese), so the server only splits on
 # spaces: both engines see the same words.
@@ -50,13 +51,7 @@ class InstitutionDocument(Document):
         "institution__country__code",
         "institution__cooperating",
         "institution__status",
-        "specialties",
-        "specialty_sources",
-        "token_counts",
-        "length",
-        "quality",
-        "rating_mean",
-        "rating_count",
+        *PROFILE_COLUMNS,
     )
 
     @staticmethod

@@ -96,6 +96,26 @@ def english_key(words) -> str:
     return " ".join(stem(word) for word in words)
 
 
+def longest_known(units, join, known: dict, longest: int, *, shortest: int = 1, unknown=None) -> list:
+    """(phrase, what `known` holds for it) for the runs of `units` (words, stems or characters) `known`
+    holds, left to right, the longest run first (at most `longest` units, at least `shortest`); a unit that
+    starts no known run gives what `unknown` makes of it, if anything."""
+    found = []
+    start = 0
+    while start < len(units):
+        for end in range(min(len(units), start + longest), start + shortest - 1, -1):
+            phrase = join(units[start:end])
+            if phrase in known:
+                found.append((phrase, known[phrase]))
+                start = end
+                break
+        else:
+            if unknown is not None:
+                found += unknown(units[start])
+            start += 1
+    return found
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """`chinese`: Chinese word → its chosen English translations (phrases of content words);
@@ -114,49 +134,18 @@ class Lexicon:
         """(Chinese phrase, its English translations) for a text cut into words (jieba's precise cut).
         Phrases before words: the longest run of words the lexicon knows is translated whole (空中 交通管制
         → "air traffic control"), and a long word it does not know is cut into the longest it does."""
-        found: list[tuple[str, tuple[str, ...]]] = []
-        start = 0
-        while start < len(words):
-            for end in range(min(len(words), start + MAX_JOINED_WORDS), start, -1):
-                phrase = "".join(words[start:end])
-                if phrase in self.chinese:
-                    found.append((phrase, self.chinese[phrase]))
-                    start = end
-                    break
-            else:
-                if len(words[start]) > MIN_CHINESE_LENGTH:
-                    found += self._parts(words[start])
-                start += 1
-        return found
 
-    def _parts(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
-        found = []
-        start = 0
-        while start < len(word) - 1:
-            for end in range(len(word), start + 1, -1):
-                if word[start:end] in self.chinese:
-                    found.append((word[start:end], self.chinese[word[start:end]]))
-                    start = end
-                    break
-            else:
-                start += 1
-        return found
+        def parts(word: str) -> list[tuple[str, tuple[str, ...]]]:
+            if len(word) <= MIN_CHINESE_LENGTH:
+                return []
+            return longest_known(word, "".join, self.chinese, len(word), shortest=2)
+
+        return longest_known(words, "".join, self.chinese, MAX_JOINED_WORDS, unknown=parts)
 
     def translate_english(self, stems: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
         """(English phrase, its Chinese words) for a text's content words, stemmed: the longest phrase the
         lexicon knows first ("air traffic control" → 空中交通管制, not 空气, 交通, 控制)."""
-        found: list[tuple[str, tuple[str, ...]]] = []
-        start = 0
-        while start < len(stems):
-            for end in range(min(len(stems), start + MAX_SENSE_WORDS), start, -1):
-                phrase = " ".join(stems[start:end])
-                if phrase in self.english:
-                    found.append((phrase, self.english[phrase]))
-                    start = end
-                    break
-            else:
-                start += 1
-        return found
+        return longest_known(stems, " ".join, self.english, MAX_SENSE_WORDS)
 
 
 def same_word(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

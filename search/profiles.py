@@ -30,6 +30,18 @@ COURSE_FIELD_WEIGHT = 0.7
 DETECTED_WITH_STATED = 0.5
 
 
+# What a rebuild works out for an institution: the profile's columns both engines read.
+PROFILE_COLUMNS = (
+    "specialties",
+    "specialty_sources",
+    "token_counts",
+    "length",
+    "quality",
+    "rating_mean",
+    "rating_count",
+)
+
+
 @until_taxonomy_changes
 def load_taxonomy() -> Taxonomy:
     """The field taxonomy as the analyser uses it."""
@@ -141,17 +153,7 @@ def rebuild_profiles(
             batch_size=500,
             update_conflicts=True,
             unique_fields=["institution"],
-            update_fields=[
-                "specialties",
-                "specialty_sources",
-                "token_counts",
-                "length",
-                "quality",
-                "rating_mean",
-                "rating_count",
-                "index_version",
-                "updated_at",
-            ],
+            update_fields=[*PROFILE_COLUMNS, "index_version", "updated_at"],
         )
     return len(profiles)
 

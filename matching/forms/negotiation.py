@@ -69,48 +69,39 @@ def teaching_language_label(code: str) -> str:
     return str(dict(TEACHING_LANGUAGES).get(code, code))
 
 
+def message_field(label, *, rows: int = 4, placeholder=None) -> forms.CharField:
+    """The text of a message in a thread, with its limit and the error when it is left empty."""
+    attrs = {"rows": rows, **({"placeholder": placeholder} if placeholder else {})}
+    return forms.CharField(
+        label=label,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs=attrs),
+        error_messages={"required": _("Write a message.")},
+    )
+
+
 class MessageForm(forms.Form):
     """A message in a thread (also the first message when contacting an institution)."""
 
-    text = forms.CharField(
-        label=_("Message"),
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write a message.")},
-    )
+    text = message_field(_("Message"))
 
 
 class ContactForm(MessageForm):
     """The first message to an institution about a demand."""
 
-    text = forms.CharField(
-        label=_("Your message to the institution"),
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(
-            attrs={
-                "rows": 4,
-                "placeholder": _(
-                    "Introduce your group and what you would like to know: programme, dates, costs."
-                ),
-            }
-        ),
-        error_messages={"required": _("Write a message.")},
+    text = message_field(
+        _("Your message to the institution"),
+        placeholder=_("Introduce your group and what you would like to know: programme, dates, costs."),
     )
 
 
 class InterestForm(MessageForm):
     """Institution staff expressing interest in a demand (reverse matching)."""
 
-    text = forms.CharField(
-        label=_("Your message to the organizing unit"),
-        max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(
-            attrs={
-                "rows": 3,
-                "placeholder": _("Say what your institution could offer for this training."),
-            }
-        ),
-        error_messages={"required": _("Write a message.")},
+    text = message_field(
+        _("Your message to the organizing unit"),
+        rows=3,
+        placeholder=_("Say what your institution could offer for this training."),
     )
 
 

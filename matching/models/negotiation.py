@@ -89,32 +89,35 @@ class Inquiry(models.Model):
         return self.status in InquiryStatus.closed()
 
 
-class InquiryMessage(models.Model):
-    """A message in a thread, from either side."""
+class ThreadEntry(models.Model):
+    """What one side writes in a thread (a message, a proposal): by whom, for which side, when; oldest
+    first."""
 
-    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     side = models.CharField(max_length=20, choices=Side.choices)
-    text = models.TextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "pk"]
+
+
+class InquiryMessage(ThreadEntry):
+    """A message in a thread, from either side."""
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    text = models.TextField(_("message"))
 
     def __str__(self) -> str:
         return f"message on {self.inquiry}"
 
 
-class Proposal(models.Model):
+class Proposal(ThreadEntry):
     """A programme either side proposes: outline, dates, cities, price per person and language."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="proposals")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    side = models.CharField(max_length=20, choices=Side.choices)
     outline = models.TextField(_("programme outline"))
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
@@ -122,10 +125,6 @@ class Proposal(models.Model):
     price_per_person = models.DecimalField(_("price per person"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     language = models.CharField(_("teaching language"), max_length=20)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"proposal on {self.inquiry}"

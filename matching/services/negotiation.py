@@ -190,18 +190,26 @@ def post_message(inquiry: Inquiry, *, by, text: str) -> InquiryMessage:
         if not text.strip():
             raise NegotiationRefused(_("Write a message."))
         message = InquiryMessage.objects.create(inquiry=inquiry, author=by, side=side, text=text)
-        if inquiry.status == InquiryStatus.OPEN and side != inquiry.opened_from:
-            _set_status(inquiry, InquiryStatus.DISCUSSION, by)
-        else:
-            inquiry.save(update_fields=["updated_at"])
-        _notify(
+        first_reply = inquiry.status == InquiryStatus.OPEN and side != inquiry.opened_from
+        _written(
             inquiry,
-            other_side(side),
+            side,
             by,
+            InquiryStatus.DISCUSSION if first_reply else None,
             text_zh=f"{_party_zh(inquiry, side)}在「{_title(inquiry)}」的洽谈中发来新消息",
             text_en=f"New message from {_party_en(inquiry, side)} on “{_title(inquiry)}”",
         )
     return message
+
+
+def _written(inquiry: Inquiry, side: str, by, status: str | None, *, text_zh: str, text_en: str) -> None:
+    """What follows a message or a proposal from `side`: the thread moves to `status` (when given and not
+    there already) or is only marked as changed, and the other side is notified."""
+    if status is not None and inquiry.status != status:
+        _set_status(inquiry, status, by)
+    else:
+        inquiry.save(update_fields=["updated_at"])
+    _notify(inquiry, other_side(side), by, text_zh=text_zh, text_en=text_en)
 
 
 @dataclass(frozen=True)
@@ -230,14 +238,11 @@ def propose(inquiry: Inquiry, *, by, **terms) -> Proposal:
         if terms.price_per_person <= 0:
             raise NegotiationRefused(_("The price per person must be more than zero."))
         proposal = Proposal.objects.create(inquiry=inquiry, author=by, side=side, **asdict(terms))
-        if inquiry.status != InquiryStatus.PROPOSAL:
-            _set_status(inquiry, InquiryStatus.PROPOSAL, by)
-        else:
-            inquiry.save(update_fields=["updated_at"])
-        _notify(
+        _written(
             inquiry,
-            other_side(side),
+            side,
             by,
+            InquiryStatus.PROPOSAL,
             text_zh=f"{_party_zh(inquiry, side)}就「{_title(inquiry)}」提交了培训方案",
             text_en=f"{_party_en(inquiry, side)} sent a programme proposal on “{_title(inquiry)}”",
         )

@@ -31,12 +31,12 @@ class DemandListView(FilterView):
     template_name = "matching/demand_list.html"
     paginate_by = 12
 
+    def demands(self):
+        """The demands listed, before the filters."""
+        return Demand.objects.visible_to(self.request.user)
+
     def get_queryset(self):
-        return (
-            Demand.objects.visible_to(self.request.user)
-            .select_related("organizing_unit")
-            .prefetch_related("fields", "destinations")
-        )
+        return self.demands().select_related("organizing_unit").prefetch_related("fields", "destinations")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -47,14 +47,8 @@ class DemandListView(FilterView):
 class MyDemandsView(LoginRequiredMixin, DemandListView):
     """The reader's own unit's demands, drafts and withdrawn ones included."""
 
-    template_name = "matching/demand_list.html"
-
-    def get_queryset(self):
-        return (
-            Demand.objects.editable_by(self.request.user)
-            .select_related("organizing_unit")
-            .prefetch_related("fields", "destinations")
-        )
+    def demands(self):
+        return Demand.objects.editable_by(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -35,7 +35,7 @@ from matching.forms.negotiation import (
     teaching_language_label,
 )
 from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side, member_unit
-from matching.presenters import SIGNAL_LABELS
+from matching.presenters import signal_bars
 from matching.services import negotiation as services
 from matching.services.negotiation import NegotiationRefused
 from matching.services.notify import in_language
@@ -189,30 +189,37 @@ def _acting(request: HttpRequest, pk: int) -> Inquiry:
 @login_required
 @require_POST
 def inquiry_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = _acting(request, pk)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _render_thread(request, inquiry, message_form=form, status=400)
-    try:
-        services.post_message(inquiry, by=request.user, text=form.cleaned_data["text"])
-    except NegotiationRefused as refused:
-        return _render_thread(request, inquiry, message_form=form, error=refused.message, status=409)
-    messages.success(request, _("Your message was sent."))
-    return redirect(f"{inquiry_path(inquiry)}#latest")
+    def reply(inquiry, data):
+        services.post_message(inquiry, by=request.user, text=data["text"])
+
+    return _written_in_thread(request, pk, "message_form", MessageForm, reply, _("Your message was sent."))
 
 
 @login_required
 @require_POST
 def inquiry_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    def propose(inquiry, data):
+        services.propose(inquiry, by=request.user, **data)
+
+    return _written_in_thread(
+        request, pk, "proposal_form", ProposalForm, propose, _("Your proposal was sent.")
+    )
+
+
+def _written_in_thread(
+    request: HttpRequest, pk: int, name: str, form_class, write, done: str
+) -> HttpResponse:
+    """A message or a proposal posted in a thread: the thread again with the form (`name` in its context)
+    and what was wrong, or the thread at its latest entry."""
     inquiry = _acting(request, pk)
-    form = ProposalForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _render_thread(request, inquiry, proposal_form=form, status=400)
+        return _render_thread(request, inquiry, **{name: form}, status=400)
     try:
-        services.propose(inquiry, by=request.user, **form.cleaned_data)
+        write(inquiry, form.cleaned_data)
     except NegotiationRefused as refused:
-        return _render_thread(request, inquiry, proposal_form=form, error=refused.message, status=409)
-    messages.success(request, _("Your proposal was sent."))
+        return _render_thread(request, inquiry, **{name: form}, error=refused.message, status=409)
+    messages.success(request, done)
     return redirect(f"{inquiry_path(inquiry)}#latest")
 
 
@@ -358,15 +365,7 @@ def reverse_matches(request: HttpRequest) -> HttpResponse:
             fit=fit,
             demand=shown_demands[fit.demand],
             inquiry=threads.get(shown_demands[fit.demand].pk),
-            bars=[
-                {
-                    "signal": signal,
-                    "label": SIGNAL_LABELS[signal],
-                    "value": value,
-                    "width": round(100 * max(value, 0) / best, 1),
-                }
-                for signal, value in fit.signals.items()
-            ],
+            bars=signal_bars(fit.signals, best),
         )
         for fit in page_fits
         if fit.demand in shown_demands

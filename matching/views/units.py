@@ -45,26 +45,22 @@ def join_unit(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def confirm_member(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for(request, pk)
-    units.confirm_membership(membership, by=request.user)
-    messages.success(
-        request,
-        _("%(person)s is now a confirmed member of %(unit)s.")
-        % {"person": membership.user.email, "unit": membership.unit},
-    )
-    return redirect("dashboard")
+    done = _("%(person)s is now a confirmed member of %(unit)s.")
+    return _decide(request, pk, units.confirm_membership, messages.success, done)
 
 
 @require_POST
 @login_required
 def decline_member(request: HttpRequest, pk: int) -> HttpResponse:
+    done = _("You declined the request of %(person)s to join %(unit)s.")
+    return _decide(request, pk, units.decline_membership, messages.info, done)
+
+
+def _decide(request: HttpRequest, pk: int, decision, say, done: str) -> HttpResponse:
+    """A decision on a person who asked to join, said on the dashboard it returns to."""
     membership = _membership_for(request, pk)
-    units.decline_membership(membership, by=request.user)
-    messages.info(
-        request,
-        _("You declined the request of %(person)s to join %(unit)s.")
-        % {"person": membership.user.email, "unit": membership.unit},
-    )
+    decision(membership, by=request.user)
+    say(request, done % {"person": membership.user.email, "unit": membership.unit})
     return redirect("dashboard")
 
 

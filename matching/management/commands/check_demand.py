@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from matching.exchange import read_demand
+from matching.management.demand_files import read_demand_lines
 from matching.rules import ERROR, check
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, **options):
         blocked = False
         # Read the whole file first, so a bad line stops the command before any output.
-        for record in self.read_demands(file):
+        for _number, record in read_demand_lines(file, returncode=2):
             findings = check(read_demand(record))
             ok = not any(finding.severity == ERROR for finding in findings)
             blocked |= not ok
@@ -36,20 +36,3 @@ class Command(BaseCommand):
         if blocked:
             # As `makemigrations --check`: the output is the report, the exit status the verdict.
             sys.exit(1)
-
-    def read_demands(self, file: str) -> list[dict]:
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{file}: no such file", returncode=2)
-        records = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CommandError(f"{file}:{number}: not valid JSON: {error.msg}", returncode=2) from error
-            if not isinstance(record, dict) or record.get("type", "demand") != "demand":
-                raise CommandError(f'{file}:{number}: key "type": expected a demand record', returncode=2)
-            records.append(record)
-        return records

@@ -4,11 +4,11 @@ output (EXCHANGE-FORMAT.md) for each demand, best institution first."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from matching.exchange import read_demand
+from matching.management.demand_files import read_demand_lines
 from matching.models import Demand
 from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS
@@ -46,19 +46,8 @@ class Command(BaseCommand):
         return found.as_record()
 
     def read_demands(self, file: str) -> list[DemandRecord]:
-        path = Path(file)
-        if not path.exists():
-            raise CommandError(f"{file}: no such file")
         records = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CommandError(f"{file}:{number}: not valid JSON: {error.msg}") from error
-            if not isinstance(record, dict) or record.get("type", "demand") != "demand":
-                raise CommandError(f'{file}:{number}: key "type": expected a demand record')
+        for number, record in read_demand_lines(file):
             demand = read_demand(record)
             if not (demand.title or demand.topic or demand.content or demand.fields):
                 raise CommandError(f"{file}:{number}: a demand needs a title, a topic, a content or fields")
