@@ -934,7 +934,7 @@ def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people,
 
 @pytest.fixture
 def planning_world(training_world, people, small_catalogue) -> dict:
-    from matching.models import PlanYear
+    from matching.models import PlanYear, SupervisingDepartment
     from matching.services import planning
 
     next_year = timezone.localdate().year + 1
@@ -969,9 +969,11 @@ def planning_world(training_world, people, small_catalogue) -> dict:
         f"item-{item.pk}-opinion": "同意",
         f"item-{item.pk}-rank": "1",
     }
+    # A department of the State Council for the annual report's filter and the office's quotas.
+    ministry = SupervisingDepartment.objects.create(name="农业农村部", kind="department")
     return {
         **training_world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk,
-        "year": next_year,
+        "year": next_year, "department": ministry.pk,
         "x_project_id": x_project.pk, "project_form": form, "review": review,
     }  # fmt: skip
 
@@ -1023,6 +1025,11 @@ PLANNING_ROWS = [
         "economic_benefit": "x", "social_benefit": "x"},
         get=" no    no    no    ok    no    no    no",
         post="no    no    no    ok    no    no    no"),
+    # The application form: the unit and the office (and the unit's supervising department) read it.
+    Row("project-application", "/projects/{x_project}/application/",
+        get=" no    no    no    ok    no    no    ok"),
+    Row("project-application-docx", "/projects/{x_project}/application.docx",
+        get=" no    no    no    ok    no    no    ok"),
     # Plans: X's waits with its unit, Y's at the office; each level acts only at its step.
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("plan-list", "/plans/",
@@ -1047,6 +1054,10 @@ PLANNING_ROWS = [
         get=" no    no    no    no    no    no    ok",
         post="no    no    no    no    no    no    ok"),
     Row("planning-report", "/office/planning/report/?year={year}",
+        get=" no    no    no    no    no    no    ok"),
+    Row("planning-report-docx", "/office/planning/report/?year={year}&department={department}&format=docx",
+        get=" no    no    no    no    no    no    ok"),
+    Row("planning-report-xlsx", "/office/planning/report/?year={year}&department={department}&format=xlsx",
         get=" no    no    no    no    no    no    ok"),
     Row("groups-abroad", "/office/groups-abroad/",
         get=" no    no    no    no    no    no    ok"),
@@ -1080,10 +1091,10 @@ def test_planning_access(client, people, planning_world, row, role, method, expe
 
 
 def test_the_planning_matrix_covers_every_planning_url():
-    from matching import planning_urls
+    from matching.urls import planning_urls
 
     rows = {row.name for row in PLANNING_ROWS}
-    names = {pattern.name for pattern in planning_urls.urlpatterns}
+    names = {pattern.name for pattern in planning_urls}
     assert not {name for name in names if not any(r == name or r.startswith(f"{name}-") for r in rows)}
 
 
