@@ -76,7 +76,7 @@ def _translations(token: str) -> tuple[str, ...]:
     return lexicon().to_chinese((token,))
 
 
-def documents() -> tuple[dict[int, set[str]], dict[int, set[int]], dict[str, str]]:
+def documents() -> tuple[dict[int, set[str]], dict[int, set[int]], dict[str, set[str]]]:
     """For each findable institution that states specialties: the terms it uses (its words, and their
     translations) and the fields it states; and each translated term with the words it translates."""
     fields: dict[int, set[int]] = defaultdict(set)
@@ -102,7 +102,7 @@ def documents() -> tuple[dict[int, set[str]], dict[int, set[int]], dict[str, str
                     used.add(term)
                     translated_from[term].add(word)
         terms[institution_id] = used
-    return terms, fields, {term: ", ".join(sorted(source)[:3]) for term, source in translated_from.items()}
+    return terms, fields, translated_from
 
 
 def compute() -> list[Candidate]:
@@ -139,12 +139,33 @@ def compute() -> list[Candidate]:
                 continue
             if codes.get(field_id) in taxonomy.detect(term):
                 continue  # the taxonomy already reads this term as the field (its name or a synonym)
-            kept.append(
-                Candidate(field_id, term, translated_from.get(term, ""), round(score, 2), both, users[term])
-            )
+            named = named_parts(taxonomy, codes.get(field_id))
+            sources = translated_from.get(term, set())
+            if part_of(term, named) or (sources and all(part_of(word, named) for word in sources)):
+                continue  # a piece of the field's own name (人工 of 人工智能), or a translation of one
+            via = ", ".join(sorted(sources)[:3])
+            kept.append(Candidate(field_id, term, via, round(score, 2), both, users[term]))
         kept.sort(key=lambda c: (-c.score, c.term))
         found += kept[:PER_FIELD]
     return found
+
+
+def named_parts(taxonomy, code: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The Chinese terms that name a field, and the (stemmed) English words of those that do."""
+    terms = [t.strip().lower() for t in (taxonomy.fields[code].terms if code in taxonomy.fields else ())]
+    chinese = tuple(t for t in terms if has_cjk(t))
+    english = frozenset(token for t in terms if not has_cjk(t) for token in tokenize(t))
+    return chinese, english
+
+
+def part_of(term: str, named: tuple[tuple[str, ...], frozenset[str]]) -> bool:
+    """A term that is only a piece of the field's names: its institutions use it because they name the
+    field (jieba cuts 人工 and 智能 out of 人工智能), not because it is another word for it."""
+    chinese, english = named
+    if has_cjk(term):
+        return any(term in name for name in chinese)
+    tokens = tokenize(term)
+    return bool(tokens) and all(token in english for token in tokens)
 
 
 def _telling(term: str, countries: frozenset[str]) -> bool:
