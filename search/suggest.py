@@ -12,6 +12,7 @@ from the next keystroke on, and each keystroke costs a few dictionary look-ups a
 from __future__ import annotations
 
 import bisect
+import heapq
 import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from search.analysis import _CJK_RUN, analyse
 # Longer input says nothing more to a typeahead and costs jieba and the scan more: it is cut to this.
 MAX_QUERY_LENGTH = 60
 MAX_RESULTS = 8
+MIN_LATIN_PREFIX = 2
 # At most this many of one kind, so that one word shared by many institutions leaves room for a field.
 MAX_PER_KIND = 5
 KIND_ORDER = {"field": 0, "country": 1, "institution": 2}
@@ -55,25 +57,41 @@ class SuggestIndex:
     words: list[tuple[str, int]]
     words_of: list[frozenset[str]]
     chinese_of: list[str]
+    # Each Chinese character → the entries whose Chinese texts hold it, so a Chinese query reads a few
+    # entries, not the catalogue.
+    with_character: dict[str, set[int]]
+    # Each entry's names in lower case, and the rest of its place in a ranking (kind, length, name).
+    order_of: list[tuple[tuple[str, str], tuple[int, int, str]]]
 
     @classmethod
     def build(cls, entries: list[Entry]) -> SuggestIndex:
         words: list[tuple[str, int]] = []
         words_of: list[frozenset[str]] = []
         chinese_of: list[str] = []
+        with_character: dict[str, set[int]] = {}
         for number, entry in enumerate(entries):
             own: set[str] = set()
             chinese: list[str] = []
             for text in entry.texts:
-                analysis = analyse(text)
+                # The Latin words only: the Chinese runs are kept whole, so jieba need not cut them.
+                analysis = analyse(_CJK_RUN.sub(" ", text.lower()))
                 own.update(analysis.english)
                 own.update(analysis.stems)
                 chinese += _CJK_RUN.findall(text)
             words_of.append(frozenset(own))
             chinese_of.append("\n".join(chinese))
+            for character in set("".join(chinese)):
+                with_character.setdefault(character, set()).add(number)
             words += [(word, number) for word in own]
         words.sort()
-        return cls(entries, words, words_of, chinese_of)
+        order_of = [
+            (
+                (entry.name_zh.lower(), entry.name_en.lower()),
+                (KIND_ORDER[entry.kind], len(entry.name_en or entry.name_zh), entry.name_en),
+            )
+            for entry in entries
+        ]
+        return cls(entries, words, words_of, chinese_of, with_character, order_of)
 
     def beginning(self, prefix: str) -> set[int]:
         """The entries with a word that begins with `prefix`."""
@@ -89,42 +107,39 @@ class SuggestIndex:
         query = query[:MAX_QUERY_LENGTH].lower()
         english = analyse(_CJK_RUN.sub(" ", query)).english
         chinese = _CJK_RUN.findall(query)
-        if not english and not chinese:
+        # One Latin letter begins a word of most names: it says nothing yet.
+        if not chinese and max((len(word) for word in english), default=0) < MIN_LATIN_PREFIX:
             return []
+        candidates: set[int] | None = None
+        if chinese:
+            # The entries holding every character typed, the rarest character's first.
+            sets = sorted((self.with_character.get(c, set()) for c in set("".join(chinese))), key=len)
+            candidates = set(sets[0]).intersection(*sets[1:])
+            candidates = {n for n in candidates if all(run in self.chinese_of[n] for run in chinese)}
         if english:
-            # The rarest-looking word first: the longest narrows the candidates most.
+            # The longest word narrows the candidates most.
             first, *others = sorted(english, key=len, reverse=True)
-            candidates = self.beginning(first)
+            beginning = self.beginning(first)
+            candidates = beginning if candidates is None else candidates & beginning
             candidates = {
                 n for n in candidates if all(any(w.startswith(o) for w in self.words_of[n]) for o in others)
             }
-        else:
-            candidates = range(len(self.entries))
-        candidates = [n for n in candidates if all(run in self.chinese_of[n] for run in chinese)]
-        return self.ranked(candidates, query.strip())
+        return self.ranked(candidates or (), query.strip())
 
     def ranked(self, numbers, query: str) -> list[Entry]:
         def order(number: int):
-            entry = self.entries[number]
-            names = (entry.name_zh.lower(), entry.name_en.lower())
-            # A name that begins with what was typed first, then fields before countries before institutions.
-            return (
-                not any(name.startswith(query) for name in names),
-                KIND_ORDER[entry.kind],
-                len(entry.name_en or entry.name_zh),
-                entry.name_en,
-            )
+            # A name that begins with what was typed first, then fields before countries before institutions,
+            # shorter names first.
+            names, rest = self.order_of[number]
+            return (not (names[0].startswith(query) or names[1].startswith(query)), *rest)
 
-        chosen: list[Entry] = []
-        per_kind: dict[str, int] = {}
-        for number in sorted(numbers, key=order):
-            entry = self.entries[number]
-            if per_kind.get(entry.kind, 0) < MAX_PER_KIND:
-                chosen.append(entry)
-                per_kind[entry.kind] = per_kind.get(entry.kind, 0) + 1
-            if len(chosen) == MAX_RESULTS:
-                break
-        return chosen
+        # The best MAX_PER_KIND of each kind (a partial sort: a short prefix may match thousands), then
+        # the best MAX_RESULTS of those.
+        by_kind: dict[str, list[int]] = {}
+        for number in numbers:
+            by_kind.setdefault(self.entries[number].kind, []).append(number)
+        best = [n for kind in by_kind.values() for n in heapq.nsmallest(MAX_PER_KIND, kind, key=order)]
+        return [self.entries[number] for number in sorted(best, key=order)[:MAX_RESULTS]]
 
 
 def catalogue_entries() -> list[Entry]:
