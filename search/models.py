@@ -26,6 +26,8 @@ class InstitutionProfile(models.Model):
     token_counts = models.JSONField(default=dict)
     length = models.PositiveIntegerField(default=0)
     quality = models.FloatField(default=0.0)
+    # The public record's tally of its counted evaluations (plain mean and count), written with every change
+    # of them: the office's statistics read it rather than grouping every evaluation again.
     rating_mean = models.FloatField(null=True)
     rating_count = models.PositiveIntegerField(default=0)
     # The index version of the change that wrote this row. Versions are handed out under the counter's
@@ -39,6 +41,19 @@ class InstitutionProfile(models.Model):
         indexes = [
             # The embedded engine's patch: profiles changed since the version it holds.
             models.Index(fields=["index_version"], name="profile_version_idx"),
+            # The office's statistics read each rated institution's tally from these indexes alone (a
+            # profile row carries its words: reading 10,000 of them took 90 ms): the best-rated first,
+            # and the tallies by institution to add up by country.
+            models.Index(
+                fields=["-rating_mean", "-rating_count", "institution"],
+                condition=models.Q(rating_count__gt=0),
+                name="profile_best_rated_idx",
+            ),
+            models.Index(
+                fields=["institution", "rating_count", "rating_mean"],
+                condition=models.Q(rating_count__gt=0),
+                name="profile_tally_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import Institution, InstitutionStatus, QualityWatch, StatusChange
-from catalog.quality import institutions_below
+from catalog.quality import institutions_below, watch_rows
 from catalog.roles import office_required
 from catalog.services import change_institution_status
 
 PAGE_SIZE = 25
+WATCH_PAGE_SIZE = 50
 HISTORY_SHOWN = 3
 
 
@@ -151,9 +152,13 @@ def quality_watch(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The threshold is saved."))
         return redirect("office-quality")
     since = timezone.localdate() - datetime.timedelta(days=round(365.25 * setting.recent_years))
-    below = institutions_below(setting.threshold, since)
+    # Paginated: at catalogue scale hundreds fall below; each page reads the names of its own rows only.
+    page = Paginator(institutions_below(setting.threshold, since), WATCH_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = watch_rows(page.object_list)
     return render(
         request,
         "catalog/office_quality.html",
-        {"form": form, "below": below, "since": since, "setting": setting},
+        {"form": form, "below": page.object_list, "page_obj": page, "since": since, "setting": setting},
     )

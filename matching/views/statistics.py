@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from catalog.roles import office_required
 from catalog.spreadsheets import cells
-from matching.statistics import TABLES, Table, all_tables
+from matching.statistics import TABLES, Table, page_tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,7 +26,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         if name not in TABLES:
             raise Http404
         return download(TABLES[name](), request.GET.get("format", "csv"))
-    return render(request, "matching/statistics.html", {"tables": all_tables()})
+    return render(request, "matching/statistics.html", {"tables": page_tables()})
 
 
 def download(table: Table, file_format: str) -> HttpResponse:

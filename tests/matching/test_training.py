@@ -341,7 +341,7 @@ def test_a_sealed_evaluation_counts_nowhere_until_the_other_side_answers(
     assert not Evaluation.objects.filter(sealed_until__isnull=False).exists()
     assert tum.quality_record().count == record_before.count + 1
     assert evaluations_by_institution().rows != table_before
-    assert [row["institution"] for row in institutions_below(4.0, datetime.date(2000, 1, 1))] == [tum]
+    assert [row["institution_id"] for row in institutions_below(4.0, datetime.date(2000, 1, 1))] == [tum.pk]
     assert quality_of_tum(demand) < signal_before
 
 
