@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from catalog.cache import bump_catalogue_stamp
@@ -42,8 +42,16 @@ SHOWN = (
     Evaluation,
     QualityLabelRule,  # who holds the label, on the cards and pages
     Page,
+    # Routes to pages are cached with their site and view restrictions (catalog.cache).
+    PageViewRestriction,
+    Site,
 )
-SHOWN_RELATIONS = (Course.fields.through, Outcome.fields.through, Outcome.institutions.through)
+SHOWN_RELATIONS = (
+    Course.fields.through,
+    Outcome.fields.through,
+    Outcome.institutions.through,
+    PageViewRestriction.groups.through,
+)
 
 
 @receiver(post_save, sender=InstitutionStaff)

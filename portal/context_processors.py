@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from catalog.cache import catalogue_stamp
+from catalog.cache import catalogue_stamp, stamped_cache
 from catalog.models import CourseLibraryPage, InstitutionIndexPage, OutcomeIndexPage
 from catalog.roles import is_office
 from matching.models import member_unit
@@ -16,18 +15,19 @@ from matching.models.planning import has_planning_role
 INDEX_PAGES = (InstitutionIndexPage, CourseLibraryPage, OutcomeIndexPage)
 
 
-def index_page_urls() -> dict[str, str]:
+def index_page_urls(stamp: str | None = None) -> dict[str, str]:
     """The live index pages' addresses in the active language, kept in the cache under the catalogue's
-    stamp (publishing, moving or unpublishing a page moves it) instead of three queries a request."""
-    key = f"navigation:{get_language()}:{catalogue_stamp()}"
-    urls = cache.get(key)
+    stamp (publishing, moving or unpublishing a page moves it) instead of three queries a request; the
+    stamp the request read when it started, if given."""
+    key = f"navigation:{get_language()}:{stamp or catalogue_stamp()}"
+    urls = stamped_cache().get(key)
     if urls is None:
         urls = {}
         for model in INDEX_PAGES:
             page = model.objects.live().first()
             if page is not None:
                 urls[model.__name__] = page.url
-        cache.set(key, urls, 24 * 3600)
+        stamped_cache().set(key, urls, 24 * 3600)
     return urls
 
 
@@ -37,7 +37,10 @@ def navigation(request) -> dict:
         CourseLibraryPage.__name__: _("Course library"),
         OutcomeIndexPage.__name__: _("Outcomes"),
     }
-    items = [{"label": labels[key], "url": url, "key": key} for key, url in index_page_urls().items()]
+    items = [
+        {"label": labels[key], "url": url, "key": key}
+        for key, url in index_page_urls(getattr(request, "catalogue_stamp", None)).items()
+    ]
     items.append({"label": _("Demand board"), "url": reverse("matching:demand-list"), "key": "demands"})
     items.append(
         {"label": _("Find institutions"), "url": reverse("matching:find-institutions"), "key": "find"}
