@@ -53,7 +53,7 @@ bench: install
 	$(PY) bench/import_export.py
 	$(PY) bench/match.py
 	$(PY) bench/quality.py
-	$(PY) bench/serve.py
+	$(PY) bench/serve.py $(if $(BAKERYDEMO),--bakerydemo $(BAKERYDEMO))
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
