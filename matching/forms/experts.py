@@ -16,7 +16,7 @@ class ExpertForm(forms.ModelForm):
 
     # Chosen by code, as every list of fields of the portal is.
     fields = forms.ModelMultipleChoiceField(
-        label=_("Fields"),
+        label=_("Fields of expertise"),
         queryset=Field.objects.order_by("priority", "code"),
         to_field_name="code",
         required=False,
@@ -48,7 +48,7 @@ class ExpertFilter(django_filters.FilterSet):
         queryset=Field.objects.order_by("priority", "code"),
         to_field_name="code",
         method="filter_field",
-        label=_("Field"),
+        label=_("Field of expertise"),
     )
     status = django_filters.ChoiceFilter(choices=ExpertStatus.choices, label=_("Status"))
 

@@ -72,7 +72,10 @@ class Migration(migrations.Migration):
                 (
                     "fields",
                     models.ManyToManyField(
-                        blank=True, related_name="experts", to="catalog.field", verbose_name="fields"
+                        blank=True,
+                        related_name="experts",
+                        to="catalog.field",
+                        verbose_name="fields of expertise",
                     ),
                 ),
                 (

@@ -41,7 +41,9 @@ class Expert(models.Model):
     email = models.EmailField(_("email"))
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
     title = models.CharField(_("professional title"), max_length=120, blank=True)
-    fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="experts")
+    fields = models.ManyToManyField(
+        Field, verbose_name=_("fields of expertise"), blank=True, related_name="experts"
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ExpertStatus.choices, default=ExpertStatus.ACTIVE
     )

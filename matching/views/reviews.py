@@ -38,6 +38,7 @@ def review_invite(request: HttpRequest, external_id: str) -> HttpResponse:
     if "field" not in wanted and (first := demand.fields.order_by("code").first()):
         wanted["field"] = first.code
     pool = ExpertFilter(wanted, queryset=Expert.objects.active().prefetch_related("fields"))
+    del pool.filters["status"]  # a unit sees active experts only
     return render(
         request,
         "matching/review_invite.html",
