@@ -1149,8 +1149,9 @@ ALERT_ROWS = [
     #         anon  anna  bruno xu    yang  eve   olivia
     Row("alert-list", "/alerts/",
         get=" no    ok    ok    ok    ok    ok    ok"),
+    # Without a search named, staff get the form of their institution's watch; a search is the units'.
     Row("alert-create", "/alerts/new/", data=ALERT_FORM, changes="alerts",
-        get=" no    no    no    ok    ok    no    no",
+        get=" no    ok    ok    ok    ok    no    no",
         post="no    no    no    ok    ok    no    no"),
     Row("alert-create-watch", "/alerts/new/?kind=institution", data=WATCH_FORM, changes="alerts",
         get=" no    ok    ok    no    no    no    no",
