@@ -47,7 +47,12 @@ class ListingContactForm(forms.Form):
         required=False,
         empty_label=_("— a new short request (written below) —"),
     )
-    title = forms.CharField(label=_("Training you need"), max_length=255, required=False)
+    title = forms.CharField(
+        label=_("Training you need"),
+        max_length=255,
+        required=False,
+        help_text=_("Only for a new request, when no demand is chosen."),
+    )
     days = forms.IntegerField(label=_("Days abroad"), min_value=1, max_value=DEMAND_DAYS_MAX, required=False)
     group_size = forms.IntegerField(
         label=_("Group size"), min_value=1, max_value=LARGEST_GROUP, required=False

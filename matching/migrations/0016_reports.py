@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("wrong", "Wrong information"),
                             ("misconduct", "Misconduct"),
-                            ("agency", "A travel agency or intermediary (红顶中介) posing as an institution"),
+                            ("agency", "A travel agency or an intermediary agency posing as an institution"),
                             ("other", "Other"),
                         ],
                         max_length=20,

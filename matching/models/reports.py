@@ -24,7 +24,7 @@ class ReportKind(models.TextChoices):
 class ReportReason(models.TextChoices):
     WRONG_INFORMATION = "wrong", _("Wrong information")
     MISCONDUCT = "misconduct", _("Misconduct")
-    AGENCY = "agency", _("A travel agency or intermediary (红顶中介) posing as an institution")
+    AGENCY = "agency", _("A travel agency or an intermediary agency posing as an institution")
     OTHER = "other", _("Other")
 
 
