@@ -3,7 +3,12 @@ version in the database moves. Scores the demand's terms with NumPy, then explai
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import marshal
 import threading
+from array import array
+from collections.abc import Iterable
 
 import numpy as np
 from django.db.models import BooleanField, Case, Value, When
@@ -26,6 +31,8 @@ from search.scoring import (
 # Scored with NumPy, then the best `top + max(SLACK, top)` re-scored exactly by rank(), so near-ties
 # order the same way in both engines.
 SLACK = 10
+# Institutions `put` unpacks at a time.
+PUT_CHUNK = 2000
 
 
 class EmbeddedIndex:
@@ -33,13 +40,23 @@ class EmbeddedIndex:
     the index is patched rather than rebuilt: rows of changed institutions leave the posting lists of
     their old words and fields and join those of their new ones; removed institutions are marked dead.
     Postings keep raw word counts, and BM25 is computed per query, so a changed average length needs no
-    rebuild."""
+    rebuild.
+
+    Built for 100,000 institutions in a web worker: each row's features are kept packed (`_meta`: its
+    names, fields and record as marshal bytes; `_words`: its words as vocabulary numbers and counts) and
+    unpacked only for the few candidates a search returns, about 2.5 kB an institution where the
+    features as Python objects took 7 kB (bench/match.py states the figure)."""
 
     def __init__(self, strengths: dict[str, dict[str, float]], version: int):
         self.strengths = strengths
         self.version = version
-        self.features: list[InstitutionFeatures] = []
+        self.features = _FeatureRows(self)  # row → InstitutionFeatures, unpacked when read
+        self._meta: list[bytes] = []
+        self._words: list[bytes] = []
+        self._vocabulary: dict[str, int] = {}  # word → its number in `_words`
+        self._spelling: list[str] = []  # number → word
         self.row_of: dict[int, int] = {}  # institution pk → row
+        self._row_of_external: dict[str, int] = {}  # external id → row, of admitted rows
         self.alive = np.zeros(0, dtype=bool)
         self.quality = np.zeros(0)
         self.cooperating = np.zeros(0)
@@ -47,62 +64,92 @@ class EmbeddedIndex:
         self.country_of = np.zeros(0, dtype=np.int32)
         self.country_ids: dict[str, int] = {}
         self.fields: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # code → (rows, specialty weights)
-        self.tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word → (rows, counts)
+        self.tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word → (rows, counts as int32)
         self.loaded_through = 0  # the index version of the newest profile this index holds
         self.stamp = ""  # the version's stamp when this copy was made
+        self._changed()
+
+    def _changed(self) -> None:
+        # Every search reads the size and the average length (each word's idf too): counted once a change.
+        self._size = int(self.alive.sum())
+        self._average_length = float(self.length[self.alive].mean()) if self._size else 0.0
+        self._norm: np.ndarray | None = None
+        self._pks_by_external_id: dict[str, int] | None = None
 
     @property
     def size(self) -> int:
-        return int(self.alive.sum())
+        return self._size
 
     @property
     def average_length(self) -> float:
-        return float(self.length[self.alive].mean()) if self.size else 0.0
+        return self._average_length
 
-    def put(self, entries: list[tuple[int, InstitutionFeatures]]) -> None:
-        """Add or replace institutions (pk, features)."""
-        old_rows = [self.row_of[pk] for pk, _ in entries if pk in self.row_of]
-        self._leave_postings(old_rows)
-        grown = sum(1 for pk, _ in entries if pk not in self.row_of)
-        if grown:
-            self._grow(grown)
-        field_rows: dict[str, tuple[list[int], list[float]]] = {}
-        token_rows: dict[str, tuple[list[int], list[float]]] = {}
-        for pk, institution in entries:
-            row = self.row_of.get(pk)
-            if row is None:
-                row = self.row_of[pk] = len(self.features)
-                self.features.append(institution)
-            else:
-                self.features[row] = institution
-            self.alive[row] = True
-            self.quality[row] = institution.quality
-            self.cooperating[row] = institution.cooperating
-            self.length[row] = institution.length
-            self.country_of[row] = self.country_ids.setdefault(institution.country, len(self.country_ids))
-            for code, weight in institution.specialties.items():
-                if weight > 0:
-                    rows, values = field_rows.setdefault(code, ([], []))
-                    rows.append(row)
-                    values.append(weight)
-            for token, count in institution.token_counts.items():
-                rows, values = token_rows.setdefault(token, ([], []))
-                rows.append(row)
-                values.append(count)
-        _join(self.fields, field_rows)
-        _join(self.tokens, token_rows)
+    def _length_norm(self) -> np.ndarray:
+        """BM25's length normalisation of every row, for the current average length."""
+        if self._norm is None:
+            average = self._average_length
+            self._norm = 1 - BM25_B + BM25_B * (self.length / average if average else 1.0)
+        return self._norm
+
+    def put(self, entries: Iterable[tuple[int, InstitutionFeatures]]) -> None:
+        """Add or replace institutions (pk, features). Read a chunk at a time, and their postings gathered
+        in typed arrays, so that loading 100,000 profiles never holds them all as Python objects."""
+        field_rows: dict[str, tuple[array, array]] = {}
+        token_rows: dict[str, tuple[array, array]] = {}
+        vocabulary, spelling = self._vocabulary, self._spelling
+        entries = iter(entries)
+        while chunk := list(itertools.islice(entries, PUT_CHUNK)):
+            self._leave_postings([self.row_of[pk] for pk, _ in chunk if pk in self.row_of])
+            grown = sum(1 for pk, _ in chunk if pk not in self.row_of)
+            if grown:
+                self._grow(grown)
+            for pk, institution in chunk:
+                meta, words = _pack(institution, vocabulary, spelling)
+                row = self.row_of.get(pk)
+                if row is None:
+                    row = self.row_of[pk] = len(self._meta)
+                    self._meta.append(meta)
+                    self._words.append(words)
+                else:
+                    self._meta[row] = meta
+                    self._words[row] = words
+                self._row_of_external[institution.external_id] = row
+                self.alive[row] = True
+                self.quality[row] = institution.quality
+                self.cooperating[row] = institution.cooperating
+                self.length[row] = institution.length
+                self.country_of[row] = self.country_ids.setdefault(institution.country, len(self.country_ids))
+                for code, weight in institution.specialties.items():
+                    if weight > 0:
+                        rows, values = field_rows.setdefault(code, (array("i"), array("d")))
+                        rows.append(row)
+                        values.append(weight)
+                for token, count in institution.token_counts.items():
+                    posting = token_rows.get(token)
+                    if posting is None:
+                        posting = token_rows[spelling[vocabulary[token]]] = (array("i"), array("i"))
+                    posting[0].append(row)
+                    posting[1].append(count)
+        _join(self.fields, field_rows, np.float64)
+        _join(self.tokens, token_rows, np.int32)
+        self._changed()
 
     def remove(self, pks: set[int]) -> None:
         rows = [self.row_of.pop(pk) for pk in pks if pk in self.row_of]
         self._leave_postings(rows)
         self.alive[rows] = False
+        self._changed()
 
     def _leave_postings(self, rows: list[int]) -> None:
         if not rows:
             return
         dead = np.array(rows, dtype=np.int32)
-        codes = {code for row in rows for code in self.features[row].specialties}
-        words = {token for row in rows for token in self.features[row].token_counts}
+        left = [self.features[row] for row in rows]
+        for features in left:
+            if self._row_of_external.get(features.external_id) in rows:
+                del self._row_of_external[features.external_id]
+        codes = {code for features in left for code in features.specialties}
+        words = {token for features in left for token in features.token_counts}
         for postings, keys in ((self.fields, codes), (self.tokens, words)):
             for key in keys & postings.keys():
                 posted, values = postings[key]
@@ -121,10 +168,17 @@ class EmbeddedIndex:
 
     def admitted(self, external_id: str) -> InstitutionFeatures | None:
         """The features of an admitted institution in the index, or None."""
-        for row in np.flatnonzero(self.alive):
-            if self.features[row].external_id == external_id:
-                return self.features[row]
-        return None
+        row = self._row_of_external.get(external_id)
+        return self.features[row] if row is not None and self.alive[row] else None
+
+    def pks_by_external_id(self) -> dict[str, int]:
+        """Each admitted institution's pk by its external id (without unpacking a row)."""
+        if self._pks_by_external_id is None:
+            pk_at = {row: pk for pk, row in self.row_of.items()}
+            self._pks_by_external_id = {
+                external_id: pk_at[row] for external_id, row in self._row_of_external.items() if row in pk_at
+            }
+        return self._pks_by_external_id
 
     def document_frequencies(self, tokens: list[str]) -> dict[str, int]:
         return {token: len(self.tokens[token][0]) for token in tokens if token in self.tokens}
@@ -135,20 +189,25 @@ class EmbeddedIndex:
     def search(self, query: DemandQuery, terms: list[Term], top: int) -> list[InstitutionFeatures]:
         if not self.size:
             return []
-        rows_total = len(self.features)
+        rows_total = len(self._meta)
         topic = np.zeros(rows_total)
         score = np.zeros(rows_total)
-        average_length = self.average_length
+        norm = self._length_norm()
+        # Each row is in one country: the countries' weights are gathered in one pass, not one per country.
+        country_weights = np.zeros(len(self.country_ids))
         for term in terms:
             if term.kind == "field" and term.key in self.fields:
                 rows, weights = self.fields[term.key]
                 topic[rows] += term.weight * weights
             elif term.kind == "token" and term.key in self.tokens:
                 rows, counts = self.tokens[term.key]
-                topic[rows] += term.weight * bm25_frequencies(counts, self.length[rows], average_length)
+                topic[rows] += term.weight * _saturated(counts, norm[rows])
             elif term.kind == "country" and term.key in self.country_ids:
-                score[self.country_of == self.country_ids[term.key]] += term.weight
-            elif term.kind == "quality":
+                country_weights[self.country_ids[term.key]] += term.weight
+        if country_weights.any():
+            score += country_weights[self.country_of]
+        for term in terms:
+            if term.kind == "quality":
                 score += term.weight * self.quality
             elif term.kind == "cooperating":
                 score += term.weight * self.cooperating
@@ -165,15 +224,68 @@ class EmbeddedIndex:
         return [self.features[row] for row in rows]
 
 
-def bm25_frequencies(counts: np.ndarray, lengths: np.ndarray, average_length: float) -> np.ndarray:
-    """`scoring.bm25_frequency` over arrays."""
-    norm = 1 - BM25_B + BM25_B * (lengths / average_length if average_length else 1.0)
+class _FeatureRows:
+    """`index.features[row]`: the row's InstitutionFeatures, unpacked from the index's bytes."""
+
+    def __init__(self, index: EmbeddedIndex):
+        self.index = index
+
+    def __len__(self) -> int:
+        return len(self.index._meta)
+
+    def __getitem__(self, row) -> InstitutionFeatures:
+        index = self.index
+        values = marshal.loads(index._meta[row])
+        numbers = np.frombuffer(index._words[row], dtype=np.uint32)
+        half = len(numbers) // 2
+        spelling = index._spelling
+        values[WORDS_AT] = dict(
+            zip(
+                [spelling[number] for number in numbers[:half].tolist()], numbers[half:].tolist(), strict=True
+            )
+        )
+        return InstitutionFeatures(*values)
+
+
+# The order of InstitutionFeatures' fields, as `_pack` keeps them.
+FEATURE_FIELDS = [field.name for field in dataclasses.fields(InstitutionFeatures)]
+WORDS_AT = FEATURE_FIELDS.index("token_counts")
+
+
+def _pack(
+    features: InstitutionFeatures, vocabulary: dict[str, int], spelling: list[str]
+) -> tuple[bytes, bytes]:
+    """A row's features as two byte strings: every value but the words (marshal), and the words as
+    vocabulary numbers followed by their counts (uint32). New words join the vocabulary."""
+    values = [getattr(features, name) for name in FEATURE_FIELDS]
+    values[WORDS_AT] = None
+    numbers = []
+    for token in features.token_counts:
+        number = vocabulary.get(token)
+        if number is None:
+            number = vocabulary[token] = len(spelling)
+            spelling.append(token)
+        numbers.append(number)
+    words = np.array(numbers + list(features.token_counts.values()), dtype=np.uint32).tobytes()
+    return marshal.dumps(values), words
+
+
+def _saturated(counts: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    """`scoring.bm25_frequency` over arrays, the length normalisation given."""
     return counts * (BM25_K1 + 1) / (counts + BM25_K1 * norm)
 
 
-def _join(postings: dict[str, tuple[np.ndarray, np.ndarray]], new: dict[str, tuple[list, list]]) -> None:
+def bm25_frequencies(counts: np.ndarray, lengths: np.ndarray, average_length: float) -> np.ndarray:
+    """`scoring.bm25_frequency` over arrays."""
+    norm = 1 - BM25_B + BM25_B * (lengths / average_length if average_length else 1.0)
+    return _saturated(counts, norm)
+
+
+def _join(
+    postings: dict[str, tuple[np.ndarray, np.ndarray]], new: dict[str, tuple[array, array]], dtype
+) -> None:
     for key, (rows, values) in new.items():
-        rows_array, values_array = np.array(rows, dtype=np.int32), np.array(values, dtype=np.float64)
+        rows_array, values_array = np.frombuffer(rows, dtype=np.int32), np.frombuffer(values, dtype=dtype)
         if key in postings:
             posted, posted_values = postings[key]
             rows_array = np.concatenate([posted, rows_array])
@@ -248,9 +360,15 @@ def _rows(*conditions, **filters):
 
 def load_index(version: int) -> EmbeddedIndex:
     index = EmbeddedIndex(country_strengths(), version)
-    rows = list(profile_rows())
-    index.put([(pk, features) for pk, _, features in rows])
-    index.loaded_through = max((changed_in for _, changed_in, _ in rows), default=0)
+    newest = [0]
+
+    def entries():
+        for pk, changed_in, features in profile_rows():
+            newest[0] = max(newest[0], changed_in)
+            yield pk, features
+
+    index.put(entries())
+    index.loaded_through = newest[0]
     return index
 
 

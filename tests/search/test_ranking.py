@@ -184,3 +184,26 @@ def _query_and_terms(demand, index):
 
     query = build_query(demand)
     return query, build_terms(query, index.idf(query.tokens), index.average_length, index.strengths)
+
+
+def test_the_index_gives_back_each_row_as_it_was_put(small_catalogue):
+    """The embedded index keeps its rows packed (search/engines/embedded.py); every row unpacks to the
+    features it was given, words and counts in their order, and is found by its external id and pk."""
+    from search.engines import embedded
+    from search.models import IndexVersion
+
+    given = {pk: features for pk, _changed, features in embedded.profile_rows()}
+    index = embedded.load_index(IndexVersion.current())
+    assert len(given) == index.size == 2
+    for pk, features in given.items():
+        assert index.features[index.row_of[pk]] == features
+        assert list(index.features[index.row_of[pk]].token_counts) == list(features.token_counts)
+        assert index.admitted(features.external_id) == features
+    assert index.pks_by_external_id() == {features.external_id: pk for pk, features in given.items()}
+    renamed = dataclasses.replace(
+        next(iter(given.values())), external_id="xx-renamed", token_counts={"new": 2}
+    )
+    pk = next(iter(given))
+    index.put([(pk, renamed)])
+    assert index.features[index.row_of[pk]] == renamed and index.tokens["new"][1].tolist() == [2]
+    assert index.admitted("xx-renamed") == renamed and index.admitted(given[pk].external_id) is None
