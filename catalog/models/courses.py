@@ -11,7 +11,7 @@ from wagtail.models import Page, PageManager
 
 from catalog.forms import CataloguePageForm
 from catalog.models.institutions import OFFICE_PERMISSION, Institution
-from catalog.models.pages import BilingualIndexPage
+from catalog.models.pages import BilingualIndexPage, ExchangedPage
 from catalog.models.taxonomy import Field
 from catalog.querysets import CourseQuerySet
 from catalog.text import bilingual
@@ -23,7 +23,7 @@ class Delivery(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
-class Course(Page):
+class Course(ExchangedPage, Page):
     """A course an institution offers; premium courses form the course library (精品课程资源库)."""
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
@@ -71,14 +71,10 @@ class Course(Page):
     def __str__(self) -> str:
         return self.name
 
-    def full_clean(self, *args, **kwargs):
-        self.title = self.title_en or self.title_zh
-        if not self.slug:
-            self.slug = self.external_id
-        super().full_clean(*args, **kwargs)
+    def page_title(self) -> str:
+        return self.title_en or self.title_zh
 
     def save(self, *args, **kwargs):
-        self.title = self.title_en or self.title_zh
         if self.provider_id is None and self.depth:
             self.provider = self.get_parent().specific
         super().save(*args, **kwargs)

@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page, PageManager
 
 from catalog.fields import WordListField, is_web_address, validate_web_address
 from catalog.forms import CataloguePageForm
-from catalog.models.pages import BilingualIndexPage
+from catalog.models.pages import BilingualIndexPage, ExchangedPage
 from catalog.models.taxonomy import Country, Field
 from catalog.quality import QualityRecord, quality_record
 from catalog.querysets import InstitutionQuerySet
@@ -62,7 +62,7 @@ class InstitutionIndexPage(BilingualIndexPage):
         return context
 
 
-class Institution(Page):
+class Institution(ExchangedPage, Page):
     """A foreign training institution (境外培训机构); staff keep its profile, the office sets its status."""
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
@@ -148,16 +148,8 @@ class Institution(Page):
         """The website as a link target: only an http or https address, whatever an old row may hold."""
         return self.website if is_web_address(self.website) else ""
 
-    def full_clean(self, *args, **kwargs):
-        # The page title is the English name; set it before Wagtail derives the slug from it.
-        self.title = self.name_en
-        if not self.slug:
-            self.slug = self.external_id
-        super().full_clean(*args, **kwargs)
-
-    def save(self, *args, **kwargs):
-        self.title = self.name_en
-        super().save(*args, **kwargs)
+    def page_title(self) -> str:
+        return self.name_en
 
     def holds_quality_label(self) -> bool:
         """Does it hold the quality label now, by the office's rule (catalog/models/label.py)?"""

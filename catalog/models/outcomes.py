@@ -10,7 +10,7 @@ from wagtail.models import Orderable, Page, PageManager
 
 from catalog.forms import CataloguePageForm
 from catalog.models.institutions import Institution
-from catalog.models.pages import BilingualIndexPage
+from catalog.models.pages import BilingualIndexPage, ExchangedPage
 from catalog.models.taxonomy import Country, Field
 from catalog.querysets import OutcomeQuerySet
 from catalog.text import bilingual
@@ -41,7 +41,7 @@ class OutcomeIndexPage(BilingualIndexPage):
         return context
 
 
-class Outcome(Page):
+class Outcome(ExchangedPage, Page):
     """A published training outcome: what a group learned abroad and what it changed at home."""
 
     external_id = models.SlugField(_("external id"), max_length=100, unique=True)
@@ -101,15 +101,8 @@ class Outcome(Page):
         images = self.images.all()
         return images[0] if images else None
 
-    def full_clean(self, *args, **kwargs):
-        self.title = self.title_zh or self.title_en
-        if not self.slug:
-            self.slug = self.external_id
-        super().full_clean(*args, **kwargs)
-
-    def save(self, *args, **kwargs):
-        self.title = self.title_zh or self.title_en
-        super().save(*args, **kwargs)
+    def page_title(self) -> str:
+        return self.title_zh or self.title_en
 
 
 class OutcomeImage(Orderable):

@@ -14,6 +14,25 @@ from catalog.text import bilingual, pick_language
 PAGE_SIZE = 12
 
 
+class ExchangedPage:
+    """A catalogue page the exchange format names by its `external_id`: its title is worked out from its
+    names (`page_title`), and its slug, unless one was given, is the external id."""
+
+    def page_title(self) -> str:
+        raise NotImplementedError
+
+    def full_clean(self, *args, **kwargs):
+        # Set the title before Wagtail derives the slug from it.
+        self.title = self.page_title()
+        if not self.slug:
+            self.slug = self.external_id
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.title = self.page_title()
+        super().save(*args, **kwargs)
+
+
 class BilingualIndexPage(Page):
     """An index page with an introduction in both languages."""
 
