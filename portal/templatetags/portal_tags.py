@@ -77,6 +77,12 @@ def city(name: str) -> str:
 
 
 @register.filter
+def oneline(text: str) -> str:
+    """Text on one line, runs of white space as one space: an email's subject made of two languages."""
+    return " ".join(str(text).split())
+
+
+@register.filter
 def stars(value) -> str:
     """A rating out of five as a one-decimal number, or an empty string when there is none."""
     if value is None:

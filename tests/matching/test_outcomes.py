@@ -592,3 +592,22 @@ def test_another_unit_cannot_revise_the_outcome(client, people, small_catalogue)
     assert client.post(revise_url(outcome), outcome_post(small_catalogue)).status_code == 404
     client.force_login(people["anna"])
     assert client.get(revise_url(outcome)).status_code == 403
+
+
+def test_the_office_is_told_of_a_submission_in_both_languages(
+    client, people, agreed, small_catalogue, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Wagtail writes its moderation emails in the language of the person who submitted (English here); the
+    portal's templates give the office both."""
+    client.force_login(people["xu"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/outcomes/submit/", outcome_post(small_catalogue))
+    assert response.status_code == 302
+    to_office = [message for message in mailoutbox if people["olivia"].email in message.to]
+    assert to_office
+    for message in to_office:
+        assert "\n" not in message.subject
+        assert "提交" in message.subject and "submitted" in message.subject, message.subject
+        assert "提交" in message.body and "submitted" in message.body, message.body
+        html = message.alternatives[0][0] if message.alternatives else ""
+        assert not html or ('<div lang="zh-hans">' in html and '<div lang="en">' in html)
