@@ -532,12 +532,18 @@ def test_access_in_the_other_language(client, people, world, row, role, method, 
 def test_the_matrix_covers_every_url_of_the_issue():
     """A URL added to the account, demand or negotiation pages without a row here fails this test."""
     from catalog import urls as catalog_urls
-    from matching import demand_urls, negotiation_urls, training_urls, unit_urls
+    from matching import urls as matching_urls
 
     names = {
         pattern.name
-        for module in (catalog_urls, unit_urls, demand_urls, negotiation_urls, training_urls)
-        for pattern in module.urlpatterns
+        for patterns in (
+            catalog_urls.urlpatterns,
+            matching_urls.unit_urlpatterns,
+            matching_urls.demand_urls,
+            matching_urls.negotiation_urls,
+            matching_urls.training_urls,
+        )
+        for pattern in patterns
     }
     rows = {row.name for row in [*ROWS, *TRAINING_ROWS]}
     # A URL is covered by the row of its name or by rows named after it (one per demand, say).
