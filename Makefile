@@ -3,16 +3,28 @@ PYTHON_BASE ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# axe-core, the accessibility engine the browser tests inject into every page: npm's package, pinned,
+# unpacked into a git-ignored folder by `make install`.
+AXE_VERSION := 4.14.1
+AXE := tests/browser/vendor/axe-$(AXE_VERSION).min.js
 
 .PHONY: install run test test-postgres lint messages system-deps demo bench worker clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(AXE)
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
 	touch $@
+
+$(AXE):
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& tar -xzOf axe-core-$(AXE_VERSION).tgz package/axe.min.js >$(@F).part \
+		&& tar -xzOf axe-core-$(AXE_VERSION).tgz package/LICENSE >LICENSE-axe-core \
+		&& rm axe-core-$(AXE_VERSION).tgz && mv $(@F).part $(@F)
 
 # gettext compiles the translations; Chromium runs the browser tests (Debian's packages).
 system-deps:
