@@ -94,6 +94,22 @@ def _route(request, path: str) -> bool:
     return bool(restrictions)
 
 
+# What the header's navigation and a listing's contact box ask of a signed-in person: their unit membership
+# (with its unit) and their staff membership, one query for the three.
+PERSON_RELATIONS = ("unit_membership__unit", "institution_staff")
+
+
+def _load_person(user) -> None:
+    from django.contrib.auth import get_user_model
+
+    loaded = get_user_model().objects.select_related(*PERSON_RELATIONS).filter(pk=user.pk).first()
+    if loaded is None:
+        return
+    for name in {relation.split("__")[0] for relation in PERSON_RELATIONS}:
+        if name in loaded._state.fields_cache and name not in user._state.fields_cache:
+            user._state.fields_cache[name] = loaded._state.fields_cache[name]
+
+
 def _csrf_secret(request, *, answered: bool = False) -> str:
     """The CSRF cookie the visitor sent or, once the page is answered, the one the answer sets (a first
     visit gets one, and its next request sends it)."""
@@ -161,6 +177,7 @@ class CatalogueStampMiddleware:
         if restricted or request.COOKIES.get("messages"):
             return None
         if request.user.is_authenticated:
+            _load_person(request.user)
             request.page_etag = False
             return None
         request.page_etag = _anonymous_etag(request, _csrf_secret(request))
