@@ -1,7 +1,7 @@
 """Serving benchmark: the portal under gunicorn with production settings, its public pages and the match
 API driven by a bounded load from loopback clients.
 
-    .venv/bin/python bench/serve.py [--size demo|10000] [--seconds 3] [--requests 150] [--clients 8]
+    .venv/bin/python bench/serve.py [--size demo|10000] [--seconds 5] [--requests 150] [--clients 8]
                                     [--rounds 2] [--workers 2] [--load wrk|threads] [--workdir DIR]
                                     [--compare other.json | --bakerydemo CHECKOUT]
 
@@ -416,7 +416,7 @@ def bakerydemo(checkout: Path, workers: int) -> tuple[dict, subprocess.Popen]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="demo", help="'demo', or a number of institutions")
-    parser.add_argument("--seconds", type=int, default=3, help="with wrk: seconds per page and round")
+    parser.add_argument("--seconds", type=int, default=5, help="with wrk: seconds per page and round")
     parser.add_argument("--requests", type=int, default=150, help="without wrk: requests per page and round")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (connections)")
     parser.add_argument("--rounds", type=int, default=2)
@@ -550,27 +550,31 @@ def main() -> None:
         rule += f"{'-' * 19}:|{'-' * 12}:|{'-' * 7}:|{'-' * 4}:|"
     print(header)
     print(rule)
-    below = []
+    below, missing = [], []
     for row in rows:
         mine = totals[row.label]
         errors = " ".join(f"{status}×{count}" for status, count in mine.errors.items()) or "0"
         p50, p99 = mine.quantile(50), mine.quantile(99)
         line = f"| {row.label:<40} | {mine.rate:>7.1f} | {p50:>7.0f} | {p99:>7.0f} | {errors:>8} |"
-        if other:
-            theirs, spread = others[row.label], ratios[row.label]
-            ratio = f"{min(spread):.2f}–{max(spread):.2f}" if spread else ""
-            rate = f"{theirs.rate:.1f}" if theirs.latencies else ""
-            met = ("yes" if min(spread) >= TARGET_RATIO else "no") if spread else ""
+        theirs, spread = others[row.label], ratios[row.label]
+        if other and theirs.seconds:
+            # A round in which the other site answered nothing within the time gives no ratio.
+            ratio = f"{min(spread):.2f}–{max(spread):.2f}" if spread else "none"
+            met = ("yes" if min(spread) >= TARGET_RATIO else "no") if spread else "?"
             if spread and min(spread) < TARGET_RATIO:
                 below.append(row.label)
-            line += (
-                f" {rate:>18} | {ratio:>11} | {'≥ ' + str(TARGET_RATIO) if spread else '':>6} | {met:>3} |"
-            )
+            if len(spread) < args.rounds:
+                missing.append(row.label)
+            line += f" {theirs.rate:>18.1f} | {ratio:>11} | {'≥ ' + str(TARGET_RATIO):>6} | {met:>3} |"
+        elif other:
+            line += f" {'':>18} | {'':>11} | {'':>6} | {'':>3} |"
         print(line)
     print("\nreq/s: requests answered per second of wall time, all rounds; ratio: this portal's req/s over")
     print("the other site's, per round (lowest–highest). Absolute figures depend on the load on the machine.")
     if other:
         print(f"Below the target in some round: {', '.join(below) or 'none'}.")
+        if missing:
+            print(f"Rounds without a ratio (the other site answered nothing in time): {', '.join(missing)}.")
 
 
 if __name__ == "__main__":
