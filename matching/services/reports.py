@@ -38,11 +38,15 @@ def reportable(kind: str, user) -> QuerySet | None:
     return None
 
 
-def target_url(report: Report) -> str:
-    target = report.target
-    if report.kind == ReportKind.DEMAND:
+def listing_url(kind: str, target) -> str:
+    """The page of a listing of any kind (a demand's page is the board's, the others are Wagtail pages)."""
+    if kind == ReportKind.DEMAND:
         return reverse("matching:demand-detail", args=[target.external_id])
     return target.url or ""
+
+
+def target_url(report: Report) -> str:
+    return listing_url(report.kind, report.target)
 
 
 def target_name(target) -> str:

@@ -41,17 +41,9 @@ def report_listing(request: HttpRequest, kind: str, external_id: str) -> HttpRes
         "kind_label": ReportKind(kind).label,
         "target": target,
         "target_name": services.target_name(target),
-        "target_url": _url(kind, target),
+        "target_url": services.listing_url(kind, target),
     }
     return render(request, "matching/report_form.html", context, status=400 if form.is_bound else 200)
-
-
-def _url(kind: str, target) -> str:
-    if kind == ReportKind.DEMAND:
-        from django.urls import reverse
-
-        return reverse("matching:demand-detail", args=[target.external_id])
-    return target.url or ""
 
 
 def _shown(reports) -> list[dict]:

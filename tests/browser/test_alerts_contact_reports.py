@@ -76,6 +76,7 @@ def flow(person_page, people, small_catalogue, language: str) -> None:  # noqa: 
     xu.locator("main form button[type=submit]").first.click()
     expect(xu).to_have_url(re.compile(re.escape(tum_path) + "$"))
 
+    snap(xu, f"{language}-institution-page")
     # Contact TUM about one of the unit's demands.
     xu.locator("[data-contact-listing]").click()
     expect(xu.locator("h1")).to_have_text(said(language, "Contact %(name)s", name=TUM_NAME[language]))
@@ -137,6 +138,7 @@ def flow(person_page, people, small_catalogue, language: str) -> None:  # noqa: 
     snap(xu, f"{language}-my-alerts")
     xu.goto(f"/{language}/dashboard/")
     expect(xu.locator("[data-section=alerts]")).to_contain_text(kit_name)
+    snap(xu, f"{language}-dashboard")
     (message,) = [m for m in mail.outbox if "xu@example.org" in m.to and f"Robots {language}" in m.subject]
     link = re.search(r"<https?://[^/]+(/[^>]+)>", message.extra_headers["List-Unsubscribe"]).group(1)
     link = link.replace("/en/", f"/{language}/", 1)
