@@ -184,7 +184,7 @@ def test_new_unit_member_posts_a_demand_contacts_tum_and_agrees_on_its_proposal(
     # An expert reviews it: the member invites Eve, who signs in from the link in her email and signs.
     member.locator("[data-key=expert_review] a[href$='/reviews/invite/']").click()
     member.locator("#id_email").fill("eve@example.org")
-    member.locator("main form button[type=submit]").click()
+    member.locator("main form[data-invite-by-email] button[type=submit]").click()
     expect(member).to_have_url(re.compile(re.escape(demand_path) + "#reviews$"))
     expert = person_page(language)
     # The email gives the link once per language; the expert follows the one in theirs.
