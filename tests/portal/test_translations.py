@@ -52,7 +52,7 @@ def entries(path: Path) -> dict[tuple[str, str], str]:
         if "#, fuzzy" in block or "msgid_plural" in block:
             continue
 
-        def joined(keyword: str) -> str | None:
+        def joined(keyword: str, block: str = block) -> str | None:
             match = re.search(rf'^{keyword} ((?:".*"\n?)+)', block, re.M)
             return "".join(re.findall(r'"(.*)"', match.group(1))) if match else None
 
