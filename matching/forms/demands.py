@@ -191,7 +191,9 @@ class DemandForm(forms.ModelForm):
         }
         help_texts = {
             "content": _("What the training covers and why it cannot be done at home."),
-            "title_en": _("Optional. Foreign institutions read it; without it they see a glossary of key terms."),
+            "title_en": _(
+                "Optional. Foreign institutions read it; without it they see a glossary of key terms."
+            ),
             "summary_en": _("Optional. A few sentences in English on what the group wants to learn."),
             "days": _("At least 10 days for Asian and neighbouring destinations, 14 elsewhere."),
             "cities": _("Short-term training: at most two cities."),
