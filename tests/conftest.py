@@ -182,9 +182,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def fresh_content_types():
+def fresh_content_types(request):
     """Django keeps content type ids in memory; a transactional test's flush and reload may give them other
-    rows, so each test reads them anew."""
+    rows, so each test reads them anew.
+
+    After a transactional test every content type is remembered again, before the flush: the next browser
+    test reloads the database from its serialized copy, and a Wagtail page built on the way asks for its
+    content type while that table is still empty, which would write a row the reload then collides with."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db import DEFAULT_DB_ALIAS
 
     ContentType.objects.clear_cache()
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        for content_type in ContentType.objects.all():
+            ContentType.objects._add_to_cache(DEFAULT_DB_ALIAS, content_type)
