@@ -270,7 +270,9 @@ def test_new_unit_member_posts_a_demand_contacts_tum_and_agrees_on_its_proposal(
 
     # (5) The member reads the proposal and marks it agreed (合作意向).
     member.goto(inquiry_path)
-    expect(member.locator(".thread-proposal")).to_contain_text("Munich, Stuttgart")
+    # The proposal's cities, as the reader's language names them.
+    cities = {"zh-hans": "慕尼黑、斯图加特", "en": "Munich, Stuttgart"}[language]
+    expect(member.locator(".thread-proposal")).to_contain_text(cities)
     member.locator("[data-move=agreed]").click()
     expect(thread).to_have_attribute("data-status", "agreed")
     snap(member, f"{language}-05-agreed")
