@@ -15,7 +15,7 @@ from django.db import models
 from tests.crawl import ROLES, crawl
 from tests.test_access_matrix import planning_world, training_world, world  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.interface]
 
 # Latin words the Chinese interface may show: names of things that have no Chinese name, codes and units.
 LATIN_ALLOWED = {
