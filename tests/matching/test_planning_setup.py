@@ -31,7 +31,7 @@ def test_the_office_keeps_supervising_departments_in_the_admin(client, people):
     assert listing.status_code == 200 and "江苏省人民政府" in listing.content.decode()
     response = client.post(
         "/admin/snippets/matching/supervisingdepartment/add/",
-        {"name": "山东省人民政府", "units": [str(people["unit_y"].pk)], "members": []},
+        {"name": "山东省人民政府", "kind": "region", "units": [str(people["unit_y"].pk)], "members": []},
     )
     assert response.status_code == 302
     assert list(SupervisingDepartment.objects.get(name="山东省人民政府").units.all()) == [people["unit_y"]]
