@@ -47,13 +47,16 @@ class CatalogueGroup(SnippetViewSetGroup):
 register_snippet(CatalogueGroup)
 
 
-# The office's catalogue upload (catalog/views/admin.py): a page of its own and a menu item for those
-# who may import.
-class ImportMenuItem(MenuItem):
-    """Shown only to users who may import."""
+class OfficeMenuItem(MenuItem):
+    """An admin menu item shown only to the office (the catalogue upload here, the synonym suggestions in
+    the search room), who alone may use the page behind it."""
 
     def is_shown(self, request):
         return is_office(request.user)
+
+
+# The office's catalogue upload (catalog/views/admin.py): a page of its own and a menu item for those
+# who may import.
 
 
 @hooks.register("register_admin_urls")
@@ -66,4 +69,4 @@ def register_import_url():
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(_("Import catalogue"), reverse("catalog_import"), icon_name="upload", order=850)
+    return OfficeMenuItem(_("Import catalogue"), reverse("catalog_import"), icon_name="upload", order=850)

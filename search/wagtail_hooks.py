@@ -3,17 +3,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from catalog.roles import is_office
+from catalog.wagtail_hooks import OfficeMenuItem
 from search.views_admin import compute_suggestions, decide_suggestion, synonym_suggestions
-
-
-class OfficeMenuItem(MenuItem):
-    """Shown only to the office, who alone may decide."""
-
-    def is_shown(self, request):
-        return is_office(request.user)
 
 
 @hooks.register("register_admin_urls")
