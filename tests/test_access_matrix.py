@@ -434,19 +434,19 @@ TRAINING_ROWS = [
 # fmt: on
 
 
-def expectations(line: str) -> dict[str, str]:
+def expectations(line: str, roles=ROLES) -> dict[str, str]:
     outcomes = line.split()
-    assert len(outcomes) == len(ROLES) and set(outcomes) <= {OK, NO, KEPT}, line
-    return dict(zip(ROLES, outcomes, strict=True))
+    assert len(outcomes) == len(roles) and set(outcomes) <= {OK, NO, KEPT}, line
+    return dict(zip(roles, outcomes, strict=True))
 
 
-def cases(rows=ROWS, methods=("GET", "POST"), prefix=PREFIX):
+def cases(rows=ROWS, methods=("GET", "POST"), prefix=PREFIX, roles=ROLES):
     for row in rows:
         for method in methods:
             line = row.get if method == "GET" else row.post
             if line is None:
                 continue
-            for role, expected in expectations(line).items():
+            for role, expected in expectations(line, roles).items():
                 language = "" if prefix == PREFIX else f"-{prefix.strip('/')}"
                 yield pytest.param(
                     row, role, method, expected, prefix, id=f"{row.name}-{role}-{method}{language}"
@@ -935,14 +935,31 @@ def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people,
 
 # Planning: the project library, annual plans and their review, the office's planning pages. X has a
 # project from its public demand and a plan of it waiting with the unit; Y's plan waits at the office; X's
-# agreement with Wageningen (the training world's) is the one a project is made of.
+# agreement with Wageningen (the training world's) is the one a project is made of. Dai is a member of X's
+# supervising department (江苏省人民政府); Y is under another one (山东省人民政府), of which she is not.
+
+PLANNING_ROLES = (*ROLES, "dai")
 
 
 @pytest.fixture
-def planning_world(training_world, people, small_catalogue) -> dict:
+def planning_people(people, django_user_model) -> dict:
+    """The named people, and Dai of X's supervising department."""
+    from matching.models import SupervisingDepartment
+
+    dai = django_user_model.objects.create_user("dai", "dai@example.org", "pw")
+    dai.emailaddress_set.create(email=dai.email, verified=True, primary=True)
+    jiangsu = SupervisingDepartment.objects.create(name="江苏省人民政府")
+    jiangsu.members.add(dai)
+    jiangsu.units.add(people["unit_x"])
+    return {**people, "dai": dai}
+
+
+@pytest.fixture
+def planning_world(training_world, planning_people, small_catalogue) -> dict:
     from matching.models import PlanYear, SupervisingDepartment
     from matching.services import planning
 
+    people = planning_people
     next_year = timezone.localdate().year + 1
     PlanYear.objects.create(year=next_year, deadline=timezone.localdate() + datetime.timedelta(days=30))
 
@@ -961,6 +978,8 @@ def planning_world(training_world, people, small_catalogue) -> dict:
     x_plan = planning.select_projects(planning.open_plan(people["unit_x"], next_year), [x_project], by=None)
     y_plan = planning.select_projects(planning.open_plan(people["unit_y"], next_year), [y_project], by=None)
     y_plan = planning.submit_plan(y_plan, by=people["yang"])
+    # Y's province took it under its department once its plan had gone straight to the office.
+    SupervisingDepartment.objects.create(name="山东省人民政府").units.add(people["unit_y"])
     form = {
         "title": "EDITED 工业4.0", "plan_year": str(next_year), "headcount": "12", "days": "21",
         "cities": "1", "category": "professional", "content": "学习德国经验。", "funding_source": "central",
@@ -979,6 +998,7 @@ def planning_world(training_world, people, small_catalogue) -> dict:
     ministry = SupervisingDepartment.objects.create(name="农业农村部", kind="department")
     return {
         **training_world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk,
+        "y_project": y_project.pk,
         "year": next_year, "department": ministry.pk,
         "x_project_id": x_project.pk, "project_form": form, "review": review,
     }  # fmt: skip
@@ -1006,67 +1026,75 @@ PLANNING_SETTINGS = {"form": "settings", "max_headcount": "20", "min_days": "1",
 
 # fmt: off
 PLANNING_ROWS = [
-    # The library: the unit's own; the office reads every project; people without a planning role see none.
-    #         anon  anna  bruno xu    yang  eve   olivia
+    # The library: the unit's own; its department reads its units'; the office every project; people without
+    # a planning role see none.
+    #         anon  anna  bruno xu    yang  eve   olivia dai
     Row("project-list", "/projects/",
-        get=" no    no    no    ok    ok    no    ok"),
+        get=" no    no    no    ok    ok    no    ok    ok"),
     Row("project-create", "/projects/new/",
-        get=" no    no    no    ok    ok    no    no"),
+        get=" no    no    no    ok    ok    no    no    no"),
     Row("project-from-inquiry", "/inquiries/{to_open}/project/", data="{project_form}", changes="projects",
-        get=" no    no    no    ok    no    no    no",
-        post="no    no    no    ok    no    no    no"),
+        get=" no    no    no    ok    no    no    no    no",
+        post="no    no    no    ok    no    no    no    no"),
     Row("project-detail", "/projects/{x_project}/",
-        get=" no    no    no    ok    no    no    ok"),
+        get=" no    no    no    ok    no    no    ok    ok"),
+    Row("project-detail-y", "/projects/{y_project}/",
+        get=" no    no    no    no    ok    no    ok    no"),
     Row("project-edit", "/projects/{x_project}/edit/", data="{project_form}", changes="projects",
-        get=" no    no    no    ok    no    no    no",
-        post="no    no    no    ok    no    no    no"),
+        get=" no    no    no    ok    no    no    no    no",
+        post="no    no    no    ok    no    no    no    no"),
     # Not approved yet: the unit's summary and closure are refused with a message, nothing changes.
     Row("project-summary", "/projects/{x_project}/summary/",
         data={"returned_on": "2020-01-01", "summary": "x"},
-        post="no    no    no    ok    no    no    no"),
+        post="no    no    no    ok    no    no    no    no"),
     Row("project-close", "/projects/{x_project}/close/",
-        post="no    no    no    ok    no    no    no"),
+        post="no    no    no    ok    no    no    no    no"),
     # Not closed yet: the unit's follow-up form says so and the answer is refused with a message.
     Row("project-follow-up", "/projects/{x_project}/follow-up/", data={"what_changed": "x",
         "economic_benefit": "x", "social_benefit": "x"},
-        get=" no    no    no    ok    no    no    no",
-        post="no    no    no    ok    no    no    no"),
-    # The application form: the unit and the office (and the unit's supervising department) read it.
+        get=" no    no    no    ok    no    no    no    no",
+        post="no    no    no    ok    no    no    no    no"),
+    # The application form: the unit, the office and the unit's supervising department read it; another
+    # department does not.
     Row("project-application", "/projects/{x_project}/application/",
-        get=" no    no    no    ok    no    no    ok"),
+        get=" no    no    no    ok    no    no    ok    ok"),
     Row("project-application-docx", "/projects/{x_project}/application.docx",
-        get=" no    no    no    ok    no    no    ok"),
+        get=" no    no    no    ok    no    no    ok    ok"),
+    Row("project-application-y", "/projects/{y_project}/application/",
+        get=" no    no    no    no    ok    no    ok    no"),
+    Row("project-application-docx-y", "/projects/{y_project}/application.docx",
+        get=" no    no    no    no    ok    no    ok    no"),
     # Plans: X's waits with its unit, Y's at the office; each level acts only at its step.
-    #         anon  anna  bruno xu    yang  eve   olivia
+    #         anon  anna  bruno xu    yang  eve   olivia dai
     Row("plan-list", "/plans/",
-        get=" no    no    no    ok    ok    no    ok"),
+        get=" no    no    no    ok    ok    no    ok    ok"),
     Row("plan-open", "/plans/new/", data={"year": "{year}"},
-        post="no    no    no    ok    ok    no    no"),
+        post="no    no    no    ok    ok    no    no    no"),
     Row("plan-detail", "/plans/{x_plan}/",
-        get=" no    no    no    ok    no    no    ok"),
+        get=" no    no    no    ok    no    no    ok    no"),
     Row("plan-detail-y", "/plans/{y_plan}/",
-        get=" no    no    no    no    ok    no    ok"),
+        get=" no    no    no    no    ok    no    ok    no"),
     Row("plan-projects", "/plans/{x_plan}/projects/", data={"projects": ["{x_project_id}"]},
-        post="no    no    no    ok    no    no    no"),
+        post="no    no    no    ok    no    no    no    no"),
     Row("plan-submit", "/plans/{x_plan}/submit/", changes="plans",
-        post="no    no    no    ok    no    no    no"),
+        post="no    no    no    ok    no    no    no    no"),
     Row("plan-review", "/plans/{y_plan}/review/", data="{review}", changes="plans",
-        post="no    no    no    no    no    no    ok"),
+        post="no    no    no    no    no    no    ok    no"),
     Row("plan-summary-table", "/plans/{x_plan}/summary.xlsx",
-        get=" no    no    no    ok    no    no    ok"),
+        get=" no    no    no    ok    no    no    ok    no"),
     # The office's planning page and its annual report.
-    #         anon  anna  bruno xu    yang  eve   olivia
+    #         anon  anna  bruno xu    yang  eve   olivia dai
     Row("office-planning", "/office/planning/", data=PLANNING_SETTINGS, changes="office",
-        get=" no    no    no    no    no    no    ok",
-        post="no    no    no    no    no    no    ok"),
+        get=" no    no    no    no    no    no    ok    no",
+        post="no    no    no    no    no    no    ok    no"),
     Row("planning-report", "/office/planning/report/?year={year}",
-        get=" no    no    no    no    no    no    ok"),
+        get=" no    no    no    no    no    no    ok    no"),
     Row("planning-report-docx", "/office/planning/report/?year={year}&department={department}&format=docx",
-        get=" no    no    no    no    no    no    ok"),
+        get=" no    no    no    no    no    no    ok    no"),
     Row("planning-report-xlsx", "/office/planning/report/?year={year}&department={department}&format=xlsx",
-        get=" no    no    no    no    no    no    ok"),
+        get=" no    no    no    no    no    no    ok    no"),
     Row("groups-abroad", "/office/groups-abroad/",
-        get=" no    no    no    no    no    no    ok"),
+        get=" no    no    no    no    no    no    ok    no"),
 ]
 # fmt: on
 
@@ -1083,10 +1111,12 @@ def planning_filled(value, world: dict):
     return filled(value, world)
 
 
-@pytest.mark.parametrize("row, role, method, expected, prefix", list(cases(PLANNING_ROWS)))
-def test_planning_access(client, people, planning_world, row, role, method, expected, prefix):
+@pytest.mark.parametrize(
+    "row, role, method, expected, prefix", list(cases(PLANNING_ROWS, roles=PLANNING_ROLES))
+)
+def test_planning_access(client, planning_people, planning_world, row, role, method, expected, prefix):
     if role != "anon":
-        client.force_login(people[role])
+        client.force_login(planning_people[role])
     before = {**snapshot(), **planning_snapshot()}
     url = prefix + filled(row.path, planning_world)
     if method == "GET":
