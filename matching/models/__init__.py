@@ -13,6 +13,7 @@ from matching.models.demands import (
     UnitMembership,
     Visibility,
     member_unit,
+    member_unit_or_403,
     unit_key,
 )
 from matching.models.experts import Expert, ExpertStatus
@@ -86,5 +87,6 @@ __all__ = [
     "UnitOutcome",
     "Visibility",
     "member_unit",
+    "member_unit_or_403",
     "unit_key",
 ]

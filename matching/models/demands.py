@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -79,6 +80,14 @@ def member_unit(user) -> OrganizingUnit | None:
         return None
     membership = getattr(user, "unit_membership", None)
     return membership.unit if membership and membership.confirmed_at else None
+
+
+def member_unit_or_403(user) -> OrganizingUnit:
+    """The organizing unit this person works for; a refusal (403) for anyone who works for none."""
+    unit = member_unit(user)
+    if unit is None:
+        raise PermissionDenied
+    return unit
 
 
 class OrganizerLevel(models.TextChoices):

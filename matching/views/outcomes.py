@@ -5,11 +5,11 @@ each one's state and the office's comment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Outcome
 from catalog.numbers import object_id
 from matching.forms.outcomes import OutcomeForm
-from matching.models import Inquiry, InquiryStatus, OrganizingUnit, UnitOutcome, member_unit
+from matching.models import Inquiry, InquiryStatus, UnitOutcome, member_unit_or_403
 from matching.services.outcomes import (
     can_revise,
     office_comment,
@@ -55,16 +55,34 @@ def outcome_row(outcome: Outcome) -> OutcomeRow:
     return OutcomeRow(outcome, code, label, office_comment(outcome), can_revise(outcome))
 
 
-def _unit(request: HttpRequest) -> OrganizingUnit:
-    unit = member_unit(request.user)
-    if unit is None:
-        raise PermissionDenied
-    return unit
+def _outcome_form(
+    request: HttpRequest,
+    *,
+    initial: Callable[[], dict | None],
+    send: Callable[[dict], object],
+    sent: str,
+    context: dict,
+    outcome: Outcome | None = None,
+) -> HttpResponse:
+    """The outcome form, for a new outcome or a revision of `outcome`: posted and valid, `send` gives its
+    values to the office; posted and invalid, it is shown again with the files already uploaded kept;
+    otherwise it starts from `initial()`."""
+    if request.method == "POST":
+        form = OutcomeForm(request.POST, request.FILES, uploader=request.user, outcome=outcome)
+        if form.is_valid():
+            send(form.cleaned_data)
+            messages.success(request, sent)
+            return redirect("matching:outcome-list")
+        form = form.keeping_uploads()
+    else:
+        form = OutcomeForm(initial=initial(), uploader=request.user, outcome=outcome)
+    context = {"form": form, **context}
+    return render(request, "matching/outcome_form.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
 def outcome_submit(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = member_unit_or_403(request.user)
     inquiry = None
     # The inquiry the form is prefilled from; a value that is no id is ignored like an unknown one.
     if pk := object_id(request.GET.get("inquiry")):
@@ -73,49 +91,38 @@ def outcome_submit(request: HttpRequest) -> HttpResponse:
             .filter(pk=pk, status=InquiryStatus.AGREED, demand__organizing_unit=unit)
             .first()
         )
-    if request.method == "POST":
-        form = OutcomeForm(request.POST, request.FILES, uploader=request.user)
-        if form.is_valid():
-            submit_outcome(unit, form.cleaned_data, by=request.user)
-            messages.success(request, _("Your outcome was sent to the office for review."))
-            return redirect("matching:outcome-list")
-        form = form.keeping_uploads()
-    else:
-        form = OutcomeForm(initial=prefill(inquiry) if inquiry else None, uploader=request.user)
-    return render(
+    return _outcome_form(
         request,
-        "matching/outcome_form.html",
-        {"form": form, "inquiry": inquiry},
-        status=400 if form.is_bound else 200,
+        initial=lambda: prefill(inquiry) if inquiry else None,
+        send=lambda values: submit_outcome(unit, values, by=request.user),
+        sent=_("Your outcome was sent to the office for review."),
+        context={"inquiry": inquiry},
     )
 
 
 @login_required
 def outcome_revise(request: HttpRequest, external_id: str) -> HttpResponse:
     """The unit corrects its outcome after the office asked for changes, or revises a published one."""
-    unit = _unit(request)
+    unit = member_unit_or_403(request.user)
     outcome = get_object_or_404(UnitOutcome.objects.of(unit), external_id=external_id)
     if not can_revise(outcome):
         messages.info(
             request, _("The office is reviewing this outcome; it can be changed once it has decided.")
         )
         return redirect("matching:outcome-list")
-    if request.method == "POST":
-        form = OutcomeForm(request.POST, request.FILES, uploader=request.user, outcome=outcome)
-        if form.is_valid():
-            revise_outcome(outcome, form.cleaned_data, by=request.user)
-            messages.success(request, _("Your revision was sent to the office for review."))
-            return redirect("matching:outcome-list")
-        form = form.keeping_uploads()
-    else:
-        form = OutcomeForm(initial=OutcomeForm.initial_from(outcome), uploader=request.user, outcome=outcome)
-    context = {"form": form, "outcome": outcome, "comment": office_comment(outcome)}
-    return render(request, "matching/outcome_form.html", context, status=400 if form.is_bound else 200)
+    return _outcome_form(
+        request,
+        initial=lambda: OutcomeForm.initial_from(outcome),
+        send=lambda values: revise_outcome(outcome, values, by=request.user),
+        sent=_("Your revision was sent to the office for review."),
+        context={"outcome": outcome, "comment": office_comment(outcome)},
+        outcome=outcome,
+    )
 
 
 @login_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = member_unit_or_403(request.user)
     outcomes = UnitOutcome.objects.of(unit).order_by("-pk")
     page = Paginator(outcomes, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [outcome_row(outcome) for outcome in page.object_list]

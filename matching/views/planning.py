@@ -47,6 +47,7 @@ from matching.models import (
     SupervisingDepartment,
     TrainingGroup,
     member_unit,
+    member_unit_or_403,
 )
 from matching.models.planning import has_planning_role, library_years
 from matching.planning_application import project_application as project_application_sections
@@ -61,13 +62,6 @@ PER_PAGE = 20
 def _planner(request: HttpRequest) -> None:
     if not has_planning_role(request.user):
         raise PermissionDenied
-
-
-def _unit(request: HttpRequest):
-    unit = member_unit(request.user)
-    if unit is None:
-        raise PermissionDenied
-    return unit
 
 
 # The library.
@@ -99,7 +93,7 @@ def _save_project(request, form, *, inquiry=None, project=None) -> HttpResponse:
     try:
         if project is None:
             project = services.create_project(
-                _unit(request), by=request.user, values=form.values(), inquiry=inquiry
+                member_unit_or_403(request.user), by=request.user, values=form.values(), inquiry=inquiry
             )
             messages.success(request, _("The project is in the library."))
         else:
@@ -115,7 +109,7 @@ def _save_project(request, form, *, inquiry=None, project=None) -> HttpResponse:
 def project_create(request: HttpRequest) -> HttpResponse:
     """A project typed directly, or from one of the unit's demands (`?demand=`) with its terms filled in."""
     demands = Demand.objects.editable_by(request.user).exclude(status=DemandStatus.WITHDRAWN)
-    _unit(request)
+    member_unit_or_403(request.user)
     if request.method == "POST":
         form = ProjectForm(request.POST, demands=demands)
         if form.is_valid():
@@ -129,7 +123,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_from_inquiry(request: HttpRequest, pk: int) -> HttpResponse:
     """The project an agreement becomes, its terms filled in from the demand and the agreed proposal."""
-    unit = _unit(request)
+    unit = member_unit_or_403(request.user)
     inquiry = get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk, demand__organizing_unit=unit)
     existing = Project.objects.filter(inquiry=inquiry).first()
     if existing is not None:
@@ -299,7 +293,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan_open(request: HttpRequest) -> HttpResponse:
-    unit = _unit(request)
+    unit = member_unit_or_403(request.user)
     year = positive_int(request.POST.get("year"), 2100)
     try:
         if year is None:
@@ -374,7 +368,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _own_plan(request: HttpRequest, pk: int) -> AnnualPlan:
-    return get_object_or_404(AnnualPlan, pk=pk, unit=_unit(request))
+    return get_object_or_404(AnnualPlan, pk=pk, unit=member_unit_or_403(request.user))
 
 
 @login_required
