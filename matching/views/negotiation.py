@@ -5,9 +5,11 @@ staff (the demands that fit their institution, each with an "express interest" f
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -276,6 +278,36 @@ class InquiryListView(LoginRequiredMixin, FilterView):
 # Opening a thread: the unit from a demand's matches, institution staff from reverse matching.
 
 
+def _open_thread(
+    request: HttpRequest,
+    demand: Demand,
+    institution: Institution,
+    form_class: type[forms.Form],
+    mode: str,
+    *,
+    opening: Callable[[str], Inquiry],
+    sent: str,
+) -> HttpResponse:
+    """The page that opens the thread between a demand and an institution, or the thread they already
+    have. Posted and valid, `opening(text)` opens it and the reader is taken to it; a refusal is said on
+    the page."""
+    existing = Inquiry.objects.filter(demand=demand, institution=institution).first()
+    if existing is not None:
+        return redirect(inquiry_path(existing))
+    form = form_class(request.POST or None)
+    error = None
+    if form.is_valid():
+        try:
+            inquiry = opening(form.cleaned_data["text"])
+        except NegotiationRefused as refused:
+            error = refused.message
+        else:
+            messages.success(request, sent)
+            return redirect(inquiry_path(inquiry))
+    context = {"demand": demand, "institution": institution, "form": form, "error": error, "mode": mode}
+    return render(request, "matching/inquiry_contact.html", context, status=400 if form.is_bound else 200)
+
+
 @login_required
 def contact_institution(request: HttpRequest, external_id: str, institution: str) -> HttpResponse:
     """A unit member contacts a matched institution about the demand (or is taken to the existing thread)."""
@@ -283,23 +315,17 @@ def contact_institution(request: HttpRequest, external_id: str, institution: str
     if not services.can_contact(request.user, demand):
         raise PermissionDenied
     chosen = get_object_or_404(Institution.objects.public(), external_id=institution)
-    existing = Inquiry.objects.filter(demand=demand, institution=chosen).first()
-    if existing is not None:
-        return redirect(inquiry_path(existing))
-    form = ContactForm(request.POST or None)
-    error = None
-    if form.is_valid():
-        try:
-            inquiry = services.open_inquiry(
-                demand, chosen, by=request.user, text=form.cleaned_data["text"], side=Side.UNIT
-            )
-        except NegotiationRefused as refused:
-            error = refused.message
-        else:
-            messages.success(request, _("Your inquiry was sent to %(name)s.") % {"name": chosen.name})
-            return redirect(inquiry_path(inquiry))
-    context = {"demand": demand, "institution": chosen, "form": form, "error": error, "mode": "contact"}
-    return render(request, "matching/inquiry_contact.html", context, status=400 if form.is_bound else 200)
+    return _open_thread(
+        request,
+        demand,
+        chosen,
+        ContactForm,
+        "contact",
+        opening=lambda text: services.open_inquiry(
+            demand, chosen, by=request.user, text=text, side=Side.UNIT
+        ),
+        sent=_("Your inquiry was sent to %(name)s.") % {"name": chosen.name},
+    )
 
 
 @login_required
@@ -309,23 +335,15 @@ def express_interest(request: HttpRequest, external_id: str) -> HttpResponse:
     if institution is None:
         raise PermissionDenied
     demand = get_object_or_404(Demand.objects.visible_to(request.user).published(), external_id=external_id)
-    existing = Inquiry.objects.filter(demand=demand, institution=institution).first()
-    if existing is not None:
-        return redirect(inquiry_path(existing))
-    form = InterestForm(request.POST or None)
-    error = None
-    if form.is_valid():
-        try:
-            inquiry = services.express_interest(
-                demand, institution, by=request.user, text=form.cleaned_data["text"]
-            )
-        except NegotiationRefused as refused:
-            error = refused.message
-        else:
-            messages.success(request, _("The organizing unit has been told of your interest."))
-            return redirect(inquiry_path(inquiry))
-    context = {"demand": demand, "institution": institution, "form": form, "error": error, "mode": "interest"}
-    return render(request, "matching/inquiry_contact.html", context, status=400 if form.is_bound else 200)
+    return _open_thread(
+        request,
+        demand,
+        institution,
+        InterestForm,
+        "interest",
+        opening=lambda text: services.express_interest(demand, institution, by=request.user, text=text),
+        sent=_("The organizing unit has been told of your interest."),
+    )
 
 
 # Reverse matching.
