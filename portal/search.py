@@ -70,51 +70,49 @@ def found(text: str, user) -> dict[str, list[Hit]]:
     return results
 
 
+def _institution_parts(institution: Institution, request: HttpRequest) -> tuple[str, str, str, str]:
+    """A result's title, address, the text of its snippet and what is said beside it, for an institution:
+    where it is."""
+    place = " · ".join(part for part in (str(institution.country), institution.city) if part)
+    return institution.name, institution.get_url(request), institution.description, place
+
+
+def _course_parts(course: Course, request: HttpRequest) -> tuple[str, str, str, str]:
+    """… for a course: who offers it."""
+    provider = course.provider.name if course.provider else ""
+    return course.name, course.get_url(request), course.summary, provider
+
+
+def _outcome_parts(outcome: Outcome, request: HttpRequest) -> tuple[str, str, str, str]:
+    """… for an outcome: the unit and the year."""
+    origin = " · ".join(str(part) for part in (outcome.organizing_unit, outcome.year) if part)
+    return outcome.name, outcome.get_url(request), outcome.summary, origin
+
+
+def _demand_parts(demand: Demand, request: HttpRequest) -> tuple[str, str, str, str]:
+    """… for a demand, in the reader's language: the organizing unit."""
+    url = reverse("matching:demand-detail", args=[demand.external_id])
+    text = pick_language(demand.topic or demand.content, demand.summary_en)
+    return pick_language(demand.title, demand.title_en), url, text, str(demand.organizing_unit)
+
+
+# Each kind's relation its result names, and the parts of its result.
+RESULT_PARTS = {
+    "institutions": ("country", _institution_parts),
+    "courses": ("provider", _course_parts),
+    "outcomes": ("country", _outcome_parts),
+    "demands": ("organizing_unit", _demand_parts),
+}
+
+
 def describe(kind: str, keys: list[int], request: HttpRequest) -> dict[int, Result]:
     """The results of one kind for these keys, in the reader's language."""
     label = str(KINDS[kind])
-    objects = findable(kind, request.user).filter(pk__in=keys)
+    related, parts = RESULT_PARTS[kind]
     described: dict[int, Result] = {}
-    if kind == "institutions":
-        for institution in objects.select_related("country"):
-            described[institution.pk] = Result(
-                kind,
-                label,
-                institution.name,
-                institution.get_url(request),
-                _snippet(institution.description),
-                " · ".join(part for part in (str(institution.country), institution.city) if part),
-            )
-    elif kind == "courses":
-        for course in objects.select_related("provider"):
-            described[course.pk] = Result(
-                kind,
-                label,
-                course.name,
-                course.get_url(request),
-                _snippet(course.summary),
-                course.provider.name if course.provider else "",
-            )
-    elif kind == "outcomes":
-        for outcome in objects.select_related("country"):
-            described[outcome.pk] = Result(
-                kind,
-                label,
-                outcome.name,
-                outcome.get_url(request),
-                _snippet(outcome.summary),
-                " · ".join(str(part) for part in (outcome.organizing_unit, outcome.year) if part),
-            )
-    else:
-        for demand in objects.select_related("organizing_unit"):
-            described[demand.pk] = Result(
-                kind,
-                label,
-                pick_language(demand.title, demand.title_en),
-                reverse("matching:demand-detail", args=[demand.external_id]),
-                _snippet(pick_language(demand.topic or demand.content, demand.summary_en)),
-                str(demand.organizing_unit),
-            )
+    for found_object in findable(kind, request.user).filter(pk__in=keys).select_related(related):
+        title, url, text, meta = parts(found_object, request)
+        described[found_object.pk] = Result(kind, label, title, url, _snippet(text), meta)
     return described
 
 
