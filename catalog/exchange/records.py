@@ -73,7 +73,6 @@ class FieldType(RecordType):
             raise Invalid("parent", "a field cannot be its own parent")
 
 
-
 class CountryType(RecordType):
     """A destination country with its strength fields."""
 
@@ -171,10 +170,27 @@ class InstitutionType(PageType):
         return rows
 
 
-class CourseType(PageType):
+class TitledPageType(PageType):
+    """A page whose record gives its title in either language or both: one of `title_keys` is required,
+    and the page is titled by the first one given."""
+
+    title_keys: tuple[str, str]
+
+    def check(self, record: dict) -> None:
+        first, second = self.title_keys
+        if not (record[first].strip() or record[second].strip()):
+            raise Invalid(first, f"missing required key: give {first} or {second}")
+
+    def page_title(self, record: dict) -> str:
+        first, second = self.title_keys
+        return record[first] or record[second]
+
+
+class CourseType(TitledPageType):
     """A course, a child page of the institution that offers it."""
 
     name, model, order = "course", Course, 40
+    title_keys = ("title_en", "title_zh")
     keys = [
         Code("external_id"),
         Ref("institution", "institution", target_key="external_id", attr="provider", required=True),
@@ -188,13 +204,6 @@ class CourseType(PageType):
         Text("summary_zh", multiline=True),
         Bool("premium"),
     ]
-
-    def check(self, record: dict) -> None:
-        if not (record["title_en"].strip() or record["title_zh"].strip()):
-            raise Invalid("title_en", "missing required key: give title_en or title_zh")
-
-    def page_title(self, record: dict) -> str:
-        return record["title_en"] or record["title_zh"]
 
     def parents(self, records: list[dict], ctx: ImportContext) -> list[Row]:
         institution_pks = ctx.pks("institution")
@@ -248,10 +257,11 @@ class EvaluationType(RecordType):
             ctx.affected_institutions.add(institution_pks[old["institution"]])
 
 
-class OutcomeType(PageType):
+class OutcomeType(TitledPageType):
     """A published training outcome, a child of the outcome showcase."""
 
     name, model, order = "outcome", Outcome, 60
+    title_keys = ("title_zh", "title_en")
     keys = [
         Code("external_id"),
         Text("title_zh", max_length=255),
@@ -266,13 +276,6 @@ class OutcomeType(PageType):
         Text("economic_benefit", multiline=True),
         Text("social_benefit", multiline=True),
     ]
-
-    def check(self, record: dict) -> None:
-        if not (record["title_zh"].strip() or record["title_en"].strip()):
-            raise Invalid("title_zh", "missing required key: give title_zh or title_en")
-
-    def page_title(self, record: dict) -> str:
-        return record["title_zh"] or record["title_en"]
 
     def parents(self, records: list[dict], ctx: ImportContext) -> list[Row]:
         return [_single_page(OutcomeIndexPage)] * len(records)
