@@ -1,7 +1,8 @@
 """Demo planning data for `manage.py load_demo`: a supervising region, demo people of each planning role,
-a plan year with plans in each state (with the unit, at the department, at the office, at the
-foreign-affairs office) and last year's plan approved, quotas of a unit and of the region, and a project
-closed after training with its summary. Made once per database."""
+a plan year with plans in each state (with the unit, returned to its unit for revision with the
+department's reason, at the department, at the office, at the foreign-affairs office) and last year's plan
+approved, quotas of a unit and of the region, and a project closed after training with its summary. Made
+once per database."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ UNITS = {
     "江苏省生态环境厅": ("demo-jiangsu-sthjt@example.org", Stage.DEPARTMENT),
     "山东省农业农村厅": ("demo-shandong-nynct@example.org", Stage.OFFICE),
     "深圳职业技术大学": ("demo-szpu@example.org", Stage.FOREIGN_AFFAIRS),
+    "苏州市人民政府": ("demo-suzhou@example.org", Stage.UNIT),
+}
+# Units of the department whose plan it returned for revision, and why.
+RETURNED = {
+    "苏州市人民政府": "参训人员构成不明确，拟访机构与培训内容不对应。"
+    "请补充参训人员名单和拟访机构的培训安排后重新提交。",
 }
 DEPARTMENT_MEMBER = "demo-department@example.org"
 OFFICE_MEMBER = "demo-office@example.org"
@@ -79,11 +86,16 @@ def project_of(demand: Demand, year: int, by, **extra) -> Project:
     return project
 
 
-def planned(unit: OrganizingUnit, year: int, stage: str, project: Project, people: dict) -> AnnualPlan:
-    """The unit's plan of one project, at `stage`, with the events of the levels it passed."""
-    submitted = None if stage == Stage.UNIT else timezone.now() - datetime.timedelta(days=20)
+def planned(
+    unit: OrganizingUnit, year: int, stage: str, project: Project, people: dict, returned: str = ""
+) -> AnnualPlan:
+    """The unit's plan of one project, at `stage`, with the events of the levels it passed; with a reason
+    in `returned`, back with the unit after its department returned it."""
+    sent = stage != Stage.UNIT or returned
+    submitted = timezone.now() - datetime.timedelta(days=20) if sent else None
     plan = AnnualPlan.objects.create(unit=unit, year=year, stage=stage, submitted_at=submitted)
     status = ItemStatus.APPROVED if stage == Stage.APPROVED else ItemStatus.PENDING
+    status = ItemStatus.RETURNED if returned else status
     PlanItem.objects.create(plan=plan, project=project, status=status, rank=None if submitted is None else 1)
     if submitted is None:
         return plan
@@ -100,6 +112,15 @@ def planned(unit: OrganizingUnit, year: int, stage: str, project: Project, peopl
         last = level == Stage.FOREIGN_AFFAIRS
         action = PlanEvent.Action.APPROVED if last else PlanEvent.Action.FORWARDED
         PlanEvent.objects.create(plan=plan, level=level, action=action, actor=actor)
+    if returned:
+        actor = people[Stage.DEPARTMENT]
+        PlanEvent.objects.create(
+            plan=plan, project=project, level=Stage.DEPARTMENT, action=PlanEvent.Action.REVIEWED, rank=1,
+            actor=actor, decision=ItemStatus.RETURNED, opinion=returned,
+        )  # fmt: skip
+        PlanEvent.objects.create(
+            plan=plan, level=Stage.DEPARTMENT, action=PlanEvent.Action.RETURNED, actor=actor
+        )
     return plan
 
 
@@ -116,7 +137,7 @@ def load_planning_demo() -> bool:
     office, foreign = person(OFFICE_MEMBER, OFFICE_REVIEWERS), person(FOREIGN_AFFAIRS_MEMBER, FOREIGN_AFFAIRS)
     department = SupervisingDepartment.objects.create(name=DEPARTMENT, kind=QuotaHolderKind.REGION)
     department.members.add(reviewer := person(DEPARTMENT_MEMBER))
-    department.units.add(units["江苏省科学技术厅"], units["江苏省生态环境厅"])
+    department.units.add(units["江苏省科学技术厅"], units["江苏省生态环境厅"], units["苏州市人民政府"])
     today = timezone.localdate()
     this_year, next_year = today.year, today.year + 1
     PlanYear.objects.create(year=this_year, deadline=datetime.date(this_year, 1, 31))
@@ -129,7 +150,8 @@ def load_planning_demo() -> bool:
         UnitMembership.objects.create(user=member, unit=unit, confirmed_at=timezone.now())
         people = {"unit": member, Stage.DEPARTMENT: reviewer, Stage.OFFICE: office,
                   Stage.FOREIGN_AFFAIRS: foreign}  # fmt: skip
-        planned(unit, next_year, stage, project_of(demands[name], next_year, member), people)
+        project = project_of(demands[name], next_year, member)
+        planned(unit, next_year, stage, project, people, returned=RETURNED.get(name, ""))
     # Last year's plan of the vocational university: approved, trained, summarised and closed.
     unit = units["深圳职业技术大学"]
     member = UnitMembership.objects.get(unit=unit).user
