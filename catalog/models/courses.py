@@ -9,12 +9,10 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page, PageManager
 
-from catalog.forms import CataloguePageForm
 from catalog.models.institutions import OFFICE_PERMISSION, Institution
-from catalog.models.pages import BilingualIndexPage, ExchangedPage
+from catalog.models.pages import BilingualIndexPage, TitledSummaryPage
 from catalog.models.taxonomy import Field
 from catalog.querysets import CourseQuerySet
-from catalog.text import bilingual
 
 
 class Delivery(models.TextChoices):
@@ -23,32 +21,22 @@ class Delivery(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
-class Course(ExchangedPage, Page):
+class Course(TitledSummaryPage):
     """A course an institution offers; premium courses form the course library (精品课程资源库)."""
 
-    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
     # The institution that offers it (its parent page), kept as a key for the library's queries.
     provider = models.ForeignKey(
         Institution, on_delete=models.SET_NULL, related_name="courses", editable=False, null=True
     )
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
     fields = ParentalManyToManyField(Field, verbose_name=_("fields"), blank=True, related_name="courses")
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)
     language = models.CharField(_("teaching language"), max_length=20, blank=True)
     delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery.choices, blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     premium = models.BooleanField(_("premium course"), default=False)
 
-    base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(CourseQuerySet)()
 
-    name = bilingual("title")
-    summary = bilingual("summary")
-
     parent_page_types = ["catalog.Institution"]
-    subpage_types: list[str] = []
 
     content_panels = [
         FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
@@ -67,9 +55,6 @@ class Course(ExchangedPage, Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
-
-    def __str__(self) -> str:
-        return self.name
 
     def page_title(self) -> str:
         return self.title_en or self.title_zh

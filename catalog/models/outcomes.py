@@ -8,12 +8,10 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable, Page, PageManager
 
-from catalog.forms import CataloguePageForm
 from catalog.models.institutions import Institution
-from catalog.models.pages import BilingualIndexPage, ExchangedPage
+from catalog.models.pages import BilingualIndexPage, TitledSummaryPage
 from catalog.models.taxonomy import Country, Field
 from catalog.querysets import OutcomeQuerySet
-from catalog.text import bilingual
 
 
 class OutcomeIndexPage(BilingualIndexPage):
@@ -41,12 +39,9 @@ class OutcomeIndexPage(BilingualIndexPage):
         return context
 
 
-class Outcome(ExchangedPage, Page):
+class Outcome(TitledSummaryPage):
     """A published training outcome: what a group learned abroad and what it changed at home."""
 
-    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     organizing_unit = models.CharField(_("organizing unit"), max_length=255, blank=True)
     institutions = ParentalManyToManyField(
         Institution, verbose_name=_("institutions"), blank=True, related_name="outcomes"
@@ -61,19 +56,12 @@ class Outcome(ExchangedPage, Page):
         related_name="outcomes",
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
     economic_benefit = models.TextField(_("economic benefit"), blank=True)
     social_benefit = models.TextField(_("social benefit"), blank=True)
 
-    base_form_class = CataloguePageForm
     objects = PageManager.from_queryset(OutcomeQuerySet)()
 
-    name = bilingual("title")
-    summary = bilingual("summary")
-
     parent_page_types = ["catalog.OutcomeIndexPage"]
-    subpage_types: list[str] = []
 
     content_panels = [
         FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
@@ -91,9 +79,6 @@ class Outcome(ExchangedPage, Page):
     class Meta:
         verbose_name = _("training outcome")
         verbose_name_plural = _("training outcomes")
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def cover(self) -> OutcomeImage | None:

@@ -1,4 +1,5 @@
-"""What the catalogue's index pages (directory, course library, outcome showcase) share."""
+"""What the catalogue's pages share: the exchange format's pages, courses and outcomes, and the index pages
+(directory, course library, outcome showcase)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from catalog.forms import CataloguePageForm
 from catalog.text import bilingual, pick_language
 
 PAGE_SIZE = 12
@@ -31,6 +33,30 @@ class ExchangedPage:
     def save(self, *args, **kwargs):
         self.title = self.page_title()
         super().save(*args, **kwargs)
+
+
+class TitledSummaryPage(ExchangedPage, Page):
+    """A course or an outcome: a catalogue page with no children, named by its external id, with a title
+    and a summary in either language or both."""
+
+    external_id = models.SlugField(_("external id"), max_length=100, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+
+    base_form_class = CataloguePageForm
+
+    name = bilingual("title")
+    summary = bilingual("summary")
+
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BilingualIndexPage(Page):
