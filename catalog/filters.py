@@ -37,9 +37,11 @@ def by_relevance(queryset, found: list[int]):
     return queryset.annotate(relevance=order).order_by("relevance")
 
 
-class TextSearchMixin:
+class TextSearchMixin(django_filters.FilterSet):
     """A `q` filter that keeps what the text search finds (`text_kind` names the collection) and, when no
     other order is chosen, lists it best first."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     text_kind = ""
     found: list[int] | None = None
@@ -58,7 +60,8 @@ class TextSearchMixin:
 
 
 class FacetedFilterSet(django_filters.FilterSet):
-    """A filter set that can count, for each choice of a facet, how many results it would give."""
+    """A filter set that can count, for each choice of a facet, how many results it would give. `facets`
+    names the filters shown as facets, in order; each counts by the lookup it filters on (its field_name)."""
 
     facets: tuple[str, ...] = ()
 
@@ -74,7 +77,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         counts: dict[str, dict[str, int]] = {}
         for facet in self.facets:
-            lookup = self.facet_lookups[facet]
+            lookup = self.filters[facet].field_name
             rows = self.facet_queryset(facet).order_by().values(lookup).annotate(n=Count("pk", distinct=True))
             counts[facet] = {str(row[lookup]): row["n"] for row in rows if row[lookup] is not None}
         return counts
@@ -119,7 +122,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         return [(value, value) for value in self.facet_counts_values(name)]
 
     def facet_counts_values(self, name: str) -> list[str]:
-        lookup = self.facet_lookups[name]
+        lookup = self.filters[name].field_name
         values = self.queryset.order_by().values_list(lookup, flat=True).distinct()
         return sorted(str(v) for v in values if v not in (None, ""))
 
@@ -147,7 +150,6 @@ def country_facet(path: str, label=None) -> django_filters.ModelMultipleChoiceFi
 
 
 class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     country = country_facet("country__code")
     field = field_facet("specialties__field__code")
     kind = django_filters.MultipleChoiceFilter(choices=InstitutionKind.choices, label=_("Kind"))
@@ -155,7 +157,9 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
         label=_("Cooperating institutions only"), method="filter_cooperating"
     )
     # The queryset carries `quality_label` (InstitutionQuerySet.with_quality_label), as the directory's does.
-    label = django_filters.BooleanFilter(label=_("Quality label holders only"), method="filter_label")
+    label = django_filters.BooleanFilter(
+        field_name="quality_label", label=_("Quality label holders only"), method="filter_label"
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         choices=[
@@ -168,13 +172,6 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
     )
 
     facets = ("country", "field", "kind", "cooperating", "label")
-    facet_lookups = {
-        "country": "country__code",
-        "field": "specialties__field__code",
-        "kind": "kind",
-        "cooperating": "cooperating",
-        "label": "quality_label",
-    }
 
     text_kind = "institutions"
 
@@ -215,13 +212,11 @@ class InstitutionFilter(TextSearchMixin, FacetedFilterSet):
 
 
 class CourseFilter(TextSearchMixin, FacetedFilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = field_facet("fields__code")
     country = country_facet("provider__country__code")
     language = django_filters.CharFilter(label=_("Teaching language"))
 
     facets = ("field", "country", "language")
-    facet_lookups = {"field": "fields__code", "country": "provider__country__code", "language": "language"}
 
     text_kind = "courses"
 
@@ -241,7 +236,6 @@ def showcase_units() -> list[tuple[str, str]]:
 
 
 class OutcomeFilter(TextSearchMixin, FacetedFilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = field_facet("fields__code")
     country = country_facet("country__code")
     institution = django_filters.ModelMultipleChoiceFilter(
@@ -257,13 +251,6 @@ class OutcomeFilter(TextSearchMixin, FacetedFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
 
     facets = ("field", "country", "institution", "unit", "year")
-    facet_lookups = {
-        "field": "fields__code",
-        "country": "country__code",
-        "institution": "institutions__external_id",
-        "unit": "organizing_unit",
-        "year": "year",
-    }
 
     text_kind = "outcomes"
 

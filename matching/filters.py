@@ -60,7 +60,6 @@ class DemandFilter(TextSearchMixin, FacetedFilterSet):
     count includes a demand they may not; the status facet is offered only to those who see more than
     published demands (members of a unit, the office)."""
 
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     field = field_facet("fields__code")
     destination = country_facet("destinations__code", label=_("Destination"))
     category = django_filters.MultipleChoiceFilter(choices=DemandCategory.choices, label=_("Category"))
@@ -74,13 +73,6 @@ class DemandFilter(TextSearchMixin, FacetedFilterSet):
     days_max = django_filters.NumberFilter(field_name="days", lookup_expr="lte", label=_("At most days"))
 
     facets = ("field", "destination", "category", "days", "status")
-    facet_lookups = {
-        "field": "fields__code",
-        "destination": "destinations__code",
-        "category": "category",
-        "days": "days_range",
-        "status": "status",
-    }
 
     text_kind = "demands"
 
