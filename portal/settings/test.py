@@ -1,5 +1,7 @@
 """Tests: fast hashing, in-memory cache and mail, plain static files."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute"}  # noqa: F4
 WHITENOISE_AUTOREFRESH = True
 # Tasks run at once, after the commit that queued them, so a test sees their effect (catalog.tasks).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# Uploads made by tests stay out of the checkout.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-media"
-PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "portal-test-private-media"
+# Uploads made by tests stay out of the checkout, in a folder of this run's own (CI runs the suite on SQLite
+# and on PostgreSQL at the same time), removed when the run ends.
+_UPLOADS = Path(tempfile.mkdtemp(prefix="portal-test-uploads-"))
+atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
+MEDIA_ROOT = _UPLOADS / "media"
+PRIVATE_MEDIA_ROOT = _UPLOADS / "private-media"
