@@ -81,7 +81,8 @@ def _run_upload(upload_id: int, *, dry_run: bool) -> str:
     try:
         report = import_catalog([source], dry_run=dry_run, progress=_progress(upload_id))
     except ExchangeError as error:
-        _finish(upload, UploadStatus.FAILED, errors=list(error.errors))
+        # Kept as text and parameters: the upload's page translates them into its reader's language.
+        _finish(upload, UploadStatus.FAILED, errors=[message.as_json() for message in error.errors])
     except Exception:
         _finish(upload, UploadStatus.FAILED)  # the page says it stopped; the task's result keeps the trace
         raise

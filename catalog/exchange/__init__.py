@@ -9,7 +9,7 @@ A higher room adds a record type with `register(MyType())` (see matching/exchang
 from __future__ import annotations
 
 from catalog.exchange import records  # noqa: F401 - registers the catalogue's own record types
-from catalog.exchange.keys import ExchangeError, Invalid
+from catalog.exchange.keys import ExchangeError, Invalid, Message
 from catalog.exchange.reader import ImportReport, Source, TypeCounts, catalog_imported, import_catalog
 from catalog.exchange.registry import (
     ImportContext,
@@ -26,6 +26,7 @@ __all__ = [
     "ImportContext",
     "ImportReport",
     "Invalid",
+    "Message",
     "RecordType",
     "Source",
     "TypeCounts",

@@ -2,6 +2,9 @@
 
 A record type lists its keys in export order; each key turns an incoming JSON value into its canonical
 form (the form the writer prints), so "unchanged" is a plain comparison of two canonical dicts.
+
+Error messages are `Message`s: an English text marked for translation and its parameters, translated when
+they are shown (the admin's import page, in the reader's language), printed in English on the command line.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext, gettext_noop
 
 from catalog.exchange.bulk import chunked, insert_rows
 from catalog.fields import validate_web_address
@@ -29,21 +33,75 @@ _CONTROL_BESIDE_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_INT = 2**31 - 1
 
 
-class ExchangeError(Exception):
-    """Bad input: each message names the file, the line and the key. Nothing was written."""
+class Message:
+    """A message shown in its reader's language: an English text with %(name)s parameters, marked with
+    `gettext_noop`, translated by `str()` in the active language; `english()` for the command line and
+    logs; `as_json()` and `from_json()` to keep it in the database until it is shown. A parameter may be a
+    Message itself (the line's place around a key's complaint)."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    def __init__(self, text: str, **params: Any):
+        self.text = text
+        self.params = params
+
+    def _render(self, translate: Any) -> str:
+        if not self.params:
+            return translate(self.text)
+        params = {
+            name: value._render(translate) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+        return translate(self.text) % params
+
+    def __str__(self) -> str:
+        return self._render(gettext)
+
+    def english(self) -> str:
+        return self._render(str)
+
+    def __repr__(self) -> str:
+        return f"Message({self.english()!r})"
+
+    def as_json(self) -> dict:
+        params = {
+            name: value.as_json() if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+        return {"text": self.text, "params": params}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Message | str:
+        """A stored message; text stored before messages were kept this way is shown as it is."""
+        if not isinstance(data, dict):
+            return str(data)
+        params = {
+            name: cls.from_json(value) if isinstance(value, dict) else value
+            for name, value in data.get("params", {}).items()
+        }
+        return cls(data["text"], **params)
+
+
+def _message(message: str | Message) -> Message:
+    return message if isinstance(message, Message) else Message(message)
+
+
+class ExchangeError(Exception):
+    """Bad input: each message names the file, the line and the key. Nothing was written. `str()` is the
+    English text (the command line, logs); `errors` are the messages to show in the reader's language."""
+
+    def __init__(self, errors: list[str | Message]):
+        self.errors = [_message(error) for error in errors]
+        super().__init__("\n".join(error.english() for error in self.errors))
 
 
 class Invalid(Exception):
-    """A key's value is wrong; the reader adds the file, line and record."""
+    """A key's value is wrong; the reader adds the file, line and record. `message` is the English text,
+    `said` the message to translate."""
 
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
+    def __init__(self, key: str, message: str | Message):
+        self.said = _message(message)
+        super().__init__(self.said.english())
         self.key = key
-        self.message = message
+        self.message = self.said.english()
 
 
 def _show(value: Any) -> str:
@@ -83,7 +141,7 @@ class Key:
     def clean_present(self, value: Any) -> Any:
         if value is None:
             if self.required:
-                raise Invalid(self.name, "must not be null")
+                raise Invalid(self.name, gettext_noop("must not be null"))
             return self.default_value()
         return self.clean(value)
 
@@ -101,8 +159,9 @@ class Key:
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
         setattr(obj, self.attname, self.to_model(value))
 
-    def fail(self, message: str):
-        raise Invalid(self.name, message)
+    def fail(self, text: str | Message, **params: Any):
+        """Refuse the value: `text` marked with gettext_noop, its %(name)s parameters given by name."""
+        raise Invalid(self.name, Message(text, **params) if params else text)
 
 
 class Text(Key):
@@ -117,11 +176,11 @@ class Text(Key):
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str):
-            self.fail(f"expected text, got {_show(value)}")
+            self.fail(gettext_noop("expected text, got %(value)s"), value=_show(value))
         if self.required and not value.strip():
-            self.fail("must not be empty")
+            self.fail(gettext_noop("must not be empty"))
         if self.max_length and len(value) > self.max_length:
-            self.fail(f"longer than {self.max_length} characters")
+            self.fail(gettext_noop("longer than %(limit)s characters"), limit=self.max_length)
         _check_characters(self, value, multiline=self.multiline)
         return value
 
@@ -132,7 +191,11 @@ class Text(Key):
 def _check_characters(key: Key, text: str, *, multiline: bool = False) -> None:
     found = (_CONTROL_BESIDE_LINES if multiline else _CONTROL).search(text)
     if found:
-        key.fail(f"control character U+{ord(found.group()):04X} at position {found.start() + 1}")
+        key.fail(
+            gettext_noop("control character U+%(code)s at position %(position)s"),
+            code=f"{ord(found.group()):04X}",
+            position=found.start() + 1,
+        )
 
 
 class Url(Text):
@@ -144,7 +207,7 @@ class Url(Text):
             try:
                 validate_web_address(value)
             except ValidationError:
-                self.fail(f"{_show(value)} is not an http or https address")
+                self.fail(gettext_noop("%(value)s is not an http or https address"), value=_show(value))
         return value
 
 
@@ -160,7 +223,7 @@ class Email(Text):
             try:
                 validate_email(value)
             except ValidationError:
-                self.fail(f"{_show(value)} is not an email address")
+                self.fail(gettext_noop("%(value)s is not an email address"), value=_show(value))
         return value
 
 
@@ -173,7 +236,9 @@ class Code(Text):
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         if not _SLUG.fullmatch(value):
-            self.fail(f"{_show(value)} may hold only letters, digits, '-' and '_'")
+            self.fail(
+                gettext_noop("%(value)s may hold only letters, digits, '-' and '_'"), value=_show(value)
+            )
         return value
 
 
@@ -189,7 +254,11 @@ class Choice(Key):
         if self.nullable and value == "":
             return None
         if value not in self.choices:
-            self.fail(f"{_show(value)} is not one of: {', '.join(self.choices)}")
+            self.fail(
+                gettext_noop("%(value)s is not one of: %(choices)s"),
+                value=_show(value),
+                choices=", ".join(self.choices),
+            )
         return value
 
     def to_model(self, value: str | None) -> str:
@@ -209,7 +278,7 @@ class Bool(Key):
 
     def clean(self, value: Any) -> bool:
         if not isinstance(value, bool):
-            self.fail(f"expected true or false, got {_show(value)}")
+            self.fail(gettext_noop("expected true or false, got %(value)s"), value=_show(value))
         return value
 
 
@@ -222,7 +291,7 @@ class Int(Key):
 
     def clean(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"expected a whole number, got {_show(value)}")
+            self.fail(gettext_noop("expected a whole number, got %(value)s"), value=_show(value))
         _check_range(self, value)
         return value
 
@@ -236,7 +305,7 @@ class Number(Key):
 
     def clean(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not _is_finite(value):
-            self.fail(f"expected a number, got {_show(value)}")
+            self.fail(gettext_noop("expected a number, got %(value)s"), value=_show(value))
         _check_range(self, value)
         return float(value)
 
@@ -252,8 +321,10 @@ def _check_range(key: Int | Number, value: float) -> None:
     low, high = key.minimum, key.maximum
     if (low is not None and value < low) or (high is not None and value > high):
         if high is None:
-            key.fail(f"{value} is out of range (at least {low})")
-        key.fail(f"{value} is out of range ({low} to {high})")
+            key.fail(gettext_noop("%(value)s is out of range (at least %(low)s)"), value=value, low=low)
+        key.fail(
+            gettext_noop("%(value)s is out of range (%(low)s to %(high)s)"), value=value, low=low, high=high
+        )
 
 
 class Date(Key):
@@ -261,11 +332,11 @@ class Date(Key):
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str):
-            self.fail(f"expected an ISO date like 2019-06-30, got {_show(value)}")
+            self.fail(gettext_noop("expected an ISO date like 2019-06-30, got %(value)s"), value=_show(value))
         try:
             return datetime.date.fromisoformat(value).isoformat()
         except ValueError:
-            self.fail(f"{_show(value)} is not an ISO date like 2019-06-30")
+            self.fail(gettext_noop("%(value)s is not an ISO date like 2019-06-30"), value=_show(value))
 
     def to_model(self, value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
@@ -283,7 +354,7 @@ class TextList(Key):
 
     def clean(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.fail(f"expected a list of texts, got {_show(value)}")
+            self.fail(gettext_noop("expected a list of texts, got %(value)s"), value=_show(value))
         for item in value:
             _check_characters(self, item)
         return value
@@ -301,11 +372,15 @@ class Scores(Key):
 
     def clean(self, value: Any) -> dict[str, int | float]:
         if not isinstance(value, dict):
-            self.fail(f"expected an object of scores, got {_show(value)}")
+            self.fail(gettext_noop("expected an object of scores, got %(value)s"), value=_show(value))
         for label, score in value.items():
             _check_characters(self, label)
             if isinstance(score, bool) or not isinstance(score, int | float) or not 1 <= score <= 5:
-                self.fail(f"score {_show(label)}: {_show(score)} is out of range (1 to 5)")
+                self.fail(
+                    gettext_noop("score %(label)s: %(value)s is out of range (1 to 5)"),
+                    label=_show(label),
+                    value=_show(score),
+                )
         return dict(sorted(value.items()))
 
     def from_model(self, value: Any) -> dict:
@@ -321,14 +396,14 @@ class Obj(Key):
 
     def clean(self, value: Any) -> dict:
         if not isinstance(value, dict):
-            self.fail(f"expected an object or null, got {_show(value)}")
+            self.fail(gettext_noop("expected an object or null, got %(value)s"), value=_show(value))
         result = {}
         for key in self.keys:
             if key.name in value:
                 try:
                     result[key.name] = key.clean_present(value[key.name])
                 except Invalid as error:
-                    self.fail(f"{key.name}: {error.message}")
+                    self.fail(gettext_noop("%(key)s: %(problem)s"), key=key.name, problem=error.said)
         return result
 
 
@@ -344,7 +419,11 @@ class Ref(Key):
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str) or not value:
-            self.fail(f"expected the key of a {self.target}, got {_show(value)}")
+            self.fail(
+                gettext_noop("expected the key of a %(type)s, got %(value)s"),
+                type=self.target,
+                value=_show(value),
+            )
         return value
 
     def references(self, value: Any) -> Iterator[tuple[str, str]]:
@@ -382,7 +461,11 @@ class RefList(Relation):
 
     def clean(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-            self.fail(f"expected a list of {self.target} keys, got {_show(value)}")
+            self.fail(
+                gettext_noop("expected a list of %(type)s keys, got %(value)s"),
+                type=self.target,
+                value=_show(value),
+            )
         return sorted(set(value))
 
     def references(self, value: Any) -> Iterator[tuple[str, str]]:
@@ -429,18 +512,33 @@ class Weighted(Relation):
 
     def clean(self, value: Any) -> list[dict]:
         if not isinstance(value, list):
-            self.fail(f'expected a list of {{"{self.target}": …, "weight": …}}, got {_show(value)}')
+            self.fail(
+                gettext_noop('expected a list of {"%(type)s": …, "weight": …}, got %(value)s'),
+                type=self.target,
+                value=_show(value),
+            )
         result, seen = [], set()
         for item in value:
             if not isinstance(item, dict) or not isinstance(item.get(self.target), str):
-                self.fail(f'expected {{"{self.target}": …, "weight": …}}, got {_show(item)}')
+                self.fail(
+                    gettext_noop('expected {"%(type)s": …, "weight": …}, got %(value)s'),
+                    type=self.target,
+                    value=_show(item),
+                )
             weight = item.get("weight", 1.0)
             if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
                 self.fail(
-                    f'{self.target} "{item[self.target]}": weight {_show(weight)} is out of range (0 to 1)'
+                    gettext_noop('%(type)s "%(key)s": weight %(value)s is out of range (0 to 1)'),
+                    type=self.target,
+                    key=item[self.target],
+                    value=_show(weight),
                 )
             if item[self.target] in seen:
-                self.fail(f'{self.target} "{item[self.target]}" is listed twice')
+                self.fail(
+                    gettext_noop('%(type)s "%(key)s" is listed twice'),
+                    type=self.target,
+                    key=item[self.target],
+                )
             seen.add(item[self.target])
             result.append({self.target: item[self.target], "weight": float(weight)})
         return result

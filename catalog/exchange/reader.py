@@ -14,8 +14,9 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext_noop
 
-from catalog.exchange.keys import ExchangeError, Invalid
+from catalog.exchange.keys import ExchangeError, Invalid, Message
 from catalog.exchange.pages import index_pages
 from catalog.exchange.registry import (
     ImportContext,
@@ -95,11 +96,30 @@ class ImportReport:
 class _Errors(list):
     """Errors collected over a pass, so one run reports every bad line (up to MAX_ERRORS)."""
 
-    def add(self, message: str) -> None:
+    def add(self, message: Message) -> None:
         self.append(message)
         if len(self) >= MAX_ERRORS:
-            self.append("… stopped after this many errors")
+            self.append(Message(gettext_noop("… stopped after this many errors")))
             raise ExchangeError(self)
+
+
+def _at(source: str, line: int, problem: Message) -> Message:
+    """A problem on a line of a file."""
+    return Message(gettext_noop("%(file)s:%(line)s: %(problem)s"), file=source, line=line, problem=problem)
+
+
+def _of_key(record: str | Message, key: str, problem: Message) -> Message:
+    """A problem with one key of a record."""
+    return Message(
+        gettext_noop('%(record)s: key "%(key)s": %(problem)s'), record=record, key=key, problem=problem
+    )
+
+
+def _record(type_name: str, key: object) -> str | Message:
+    """A record by its type and key, or by its type alone while its key is unknown."""
+    if not isinstance(key, str):
+        return type_name
+    return Message(gettext_noop('%(type)s "%(key)s"'), type=type_name, key=key)
 
 
 def import_catalog(
@@ -129,7 +149,8 @@ def import_catalog(
                 catalog_imported.send(sender=ImportReport, institution_ids=affected, report=report)
             transaction.on_commit(lambda: after_import(ctx))
     except IntegrityError as error:
-        raise ExchangeError([f"the database refused the import: {error}"]) from error
+        refused = Message(gettext_noop("the database refused the import: %(error)s"), error=str(error))
+        raise ExchangeError([refused]) from error
     return report
 
 
@@ -157,10 +178,9 @@ def read(sources: Iterable[Source], progress: Progress | None = None) -> dict[st
             key = record[record_type.key]
             previous = seen.get((record_type.name, key))
             if previous:
-                errors.add(
-                    f'{source.name}:{number}: {record_type.name} "{key}": key "{record_type.key}": '
-                    f"duplicate of line {previous}"
-                )
+                duplicate = Message(gettext_noop("duplicate of line %(line)s"), line=previous)
+                record = _record(record_type.name, key)
+                errors.add(_at(source.name, number, _of_key(record, record_type.key, duplicate)))
                 continue
             seen[(record_type.name, key)] = number
             incoming.setdefault(record_type.name, {})[key] = Incoming(record, source.name, number)
@@ -172,34 +192,39 @@ def read(sources: Iterable[Source], progress: Progress | None = None) -> dict[st
 
 
 def _parse(name: str, number: int, line: bytes, errors: _Errors) -> tuple[RecordType, dict] | None:
-    where = f"{name}:{number}:"
+    def bad(problem: Message) -> None:
+        return errors.add(_at(name, number, problem))
+
     try:
         raw = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError:
-        return errors.add(f"{where} bad JSON: not UTF-8")
+        return bad(Message(gettext_noop("bad JSON: not UTF-8")))
     except json.JSONDecodeError as error:
-        return errors.add(f"{where} bad JSON: {error.msg} (column {error.colno})")
+        detail = Message(
+            gettext_noop("bad JSON: %(detail)s (column %(column)s)"), detail=error.msg, column=error.colno
+        )
+        return bad(detail)
     except ValueError:  # Python's own limit on the digits of a whole number
-        return errors.add(f"{where} bad JSON: a number with too many digits")
+        return bad(Message(gettext_noop("bad JSON: a number with too many digits")))
     except RecursionError:
-        return errors.add(f"{where} bad JSON: nested too deeply")
+        return bad(Message(gettext_noop("bad JSON: nested too deeply")))
     if not isinstance(raw, dict):
-        return errors.add(f"{where} bad JSON: a record must be an object")
+        return bad(Message(gettext_noop("bad JSON: a record must be an object")))
     if "type" not in raw:
-        return errors.add(f'{where} key "type": missing required key')
+        return bad(Message(gettext_noop('key "type": missing required key')))
     try:
         record_type = get_type(raw["type"])
     except (KeyError, TypeError):
-        return errors.add(
-            f'{where} key "type": unknown type {json.dumps(raw["type"], ensure_ascii=False)} '
-            f"(known: {', '.join(type_names())})"
+        unknown = Message(
+            gettext_noop('key "type": unknown type %(type)s (known: %(known)s)'),
+            type=json.dumps(raw["type"], ensure_ascii=False),
+            known=", ".join(type_names()),
         )
+        return bad(unknown)
     try:
         return record_type, record_type.clean(raw)
     except Invalid as error:
-        key = raw.get(record_type.key)
-        label = f'{record_type.name} "{key}"' if isinstance(key, str) else record_type.name
-        return errors.add(f'{where} {label}: key "{error.key}": {error.message}')
+        return bad(_of_key(_record(record_type.name, raw.get(record_type.key)), error.key, error.said))
 
 
 def check_references(incoming: dict[str, dict[str, Incoming]], ctx: ImportContext) -> None:
@@ -209,10 +234,9 @@ def check_references(incoming: dict[str, dict[str, Incoming]], ctx: ImportContex
         for key, item in incoming[record_type.name].items():
             for key_name, target, value in record_type.references(item.record):
                 if value not in incoming.get(target, ()) and value not in ctx.pks(target):
-                    errors.add(
-                        f'{item.source}:{item.line}: {record_type.name} "{key}": key "{key_name}": '
-                        f'unknown {target} "{value}"'
-                    )
+                    unknown = Message(gettext_noop('unknown %(type)s "%(key)s"'), type=target, key=value)
+                    record = _record(record_type.name, key)
+                    errors.add(_at(item.source, item.line, _of_key(record, key_name, unknown)))
     if errors:
         raise ExchangeError(errors)
 

@@ -6,6 +6,7 @@ helpers in `pages.py`.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from catalog.exchange import pages
@@ -19,6 +20,7 @@ from catalog.exchange.keys import (
     ExchangeError,
     Int,
     Invalid,
+    Message,
     Number,
     Ref,
     RefList,
@@ -70,7 +72,7 @@ class FieldType(RecordType):
 
     def check(self, record: dict) -> None:
         if record["parent"] == record["code"]:
-            raise Invalid("parent", "a field cannot be its own parent")
+            raise Invalid("parent", gettext_noop("a field cannot be its own parent"))
 
 
 class CountryType(RecordType):
@@ -179,7 +181,8 @@ class TitledPageType(PageType):
     def check(self, record: dict) -> None:
         first, second = self.title_keys
         if not (record[first].strip() or record[second].strip()):
-            raise Invalid(first, f"missing required key: give {first} or {second}")
+            missing = gettext_noop("missing required key: give %(first)s or %(second)s")
+            raise Invalid(first, Message(missing, first=first, second=second))
 
     def page_title(self, record: dict) -> str:
         first, second = self.title_keys

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from catalog.exchange.bulk import Row, insert_rows, update_rows
 from catalog.exchange.keys import Invalid, Key, Ref, Relation
@@ -46,7 +47,7 @@ class RecordType:
             if key.name in raw:
                 record[key.name] = key.clean_present(raw[key.name])
             elif key.required:
-                raise Invalid(key.name, "missing required key")
+                raise Invalid(key.name, gettext_noop("missing required key"))
             elif not key.omit_when_absent:
                 record[key.name] = key.default_value()
         self.check(record)

@@ -39,7 +39,8 @@ class CatalogueUpload(models.Model):
     total = models.PositiveBigIntegerField(default=0)
     # [type, created, updated, unchanged] per record type, in the reader's order (a list: jsonb sorts keys).
     counts = models.JSONField(default=list)
-    # The reader's messages, each naming file, line and key.
+    # The reader's messages, each naming file, line and key, as text and parameters (`Message.as_json()`)
+    # to translate when the page shows them.
     errors = models.JSONField(default=list)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.exchange import record_types
+from catalog.exchange import Message, record_types
 from catalog.models import CatalogueUpload
 from catalog.roles import office_required
 from catalog.services import confirm_upload, upload_catalogue
@@ -62,9 +62,10 @@ def catalogue_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("This upload has nothing left to import."))
         return redirect("catalog_import_upload", pk=upload.pk)
-    return TemplateResponse(
-        request, "catalog/admin/import_upload.html", {"upload": upload, "rows": _rows(upload)}
-    )
+    # The reader's messages, in the language of whoever reads the page now.
+    errors = [str(Message.from_json(error)) for error in upload.errors]
+    context = {"upload": upload, "rows": _rows(upload), "errors": errors}
+    return TemplateResponse(request, "catalog/admin/import_upload.html", context)
 
 
 def _rows(upload: CatalogueUpload) -> list[tuple[str, str, int, int, int]]:

@@ -605,7 +605,7 @@ def test_every_bad_line_is_reported_at_once(tmp_path):
     records = [{**SAMPLE[0], "priority": -1}, {**SAMPLE[1], "synonyms": "chips"}]
     with pytest.raises(ExchangeError) as raised:
         run(write(tmp_path, records))
-    assert [error.split(":")[1] for error in raised.value.errors] == ["1", "2"]
+    assert [error.english().split(":")[1] for error in raised.value.errors] == ["1", "2"]
 
 
 def test_dry_run_counts_and_writes_nothing(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from contextlib import nullcontext
 
 import pytest
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from catalog.exchange import Message
 from catalog.models import CatalogueUpload, Country, Field, Institution, UploadStatus
 from catalog.tasks import forget_old_uploads
 from tests.factories import activate_totp, ensure_site_tree, make_country
@@ -75,6 +77,11 @@ def tasks(django_capture_on_commit_callbacks):
 def refused(response) -> bool:
     """Whether the page says there was nothing to import (an error message)."""
     return [message.level_tag for message in response.context["messages"]] == ["error"]
+
+
+def english(upload_: CatalogueUpload) -> list[str]:
+    """The upload's errors as the command line prints them."""
+    return [Message.from_json(error).english() for error in upload_.errors]
 
 
 def page_of(upload_: CatalogueUpload) -> str:
@@ -173,10 +180,10 @@ def test_bad_file_shows_file_line_and_key_and_changes_nothing(office, tasks):
 
     upload_ = response.context["upload"]
     assert upload_.status == UploadStatus.FAILED
-    assert upload_.errors == [
+    assert english(upload_) == [
         'institutions.jsonl:3: institution "at-rail": key "country": unknown country "XX"'
     ]
-    assert "institutions.jsonl:3" in response.text and CONFIRM_FORM not in response.text
+    assert "institutions.jsonl 第 3 行" in response.text and CONFIRM_FORM not in response.text
     assert bytes(CatalogueUpload.objects.get().data) == b""
     assert Field.objects.count() == 0
 
@@ -186,7 +193,7 @@ def test_an_upload_is_checked_as_the_command_checks_it(office, tasks):
 
     response = preview(office, tasks, records)
 
-    assert response.context["upload"].errors == [
+    assert english(response.context["upload"]) == [
         'catalog.jsonl:3: institution "at-rail": key "website": "javascript:alert(1)" is not an http or '
         "https address"
     ]
@@ -201,11 +208,44 @@ def test_a_catalogue_changed_since_the_preview_stops_the_import_whole(office, ta
 
     response = confirm(office, tasks, CatalogueUpload.objects.get())
 
-    assert response.context["upload"].errors == [
+    assert english(response.context["upload"]) == [
         'catalog.jsonl:2: institution "at-rail": key "country": unknown country "DE"'
     ]
-    assert "catalog.jsonl:2" in response.text
+    assert "catalog.jsonl 第 2 行" in response.text
     assert Field.objects.count() == 0 and Institution.objects.count() == 0
+
+
+# A bad value on one line, as the office reads it in Chinese: the words are Chinese; what is left in Latin
+# letters is quoted from the file (its name, the record's type, key and value) for the office to find.
+BAD_GROUP_SIZE = {**RECORDS[2], "max_group_size": 0}
+IN_CHINESE = (
+    "catalog.jsonl 第 3 行：“institution”记录“at-rail”，键“max_group_size”：0 超出范围（1 至 2147483647）"
+)
+
+
+def test_an_import_error_reads_in_chinese_in_a_chinese_admin(office, tasks):
+    response = preview(office, tasks, [*RECORDS[:2], BAD_GROUP_SIZE])
+
+    assert response.context["errors"] == [IN_CHINESE]
+    assert IN_CHINESE in response.text
+    words = re.sub(r"“[^”]*”", "", IN_CHINESE.removeprefix("catalog.jsonl"))
+    assert not re.search(r"[A-Za-z]", words), words
+    # All or nothing: the good lines before it were not written either.
+    assert Field.objects.count() == 0 and Country.objects.count() == 0
+
+
+def test_the_same_error_reads_in_english_for_an_admin_in_english(office, tasks):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(get_user_model().objects.get(username="sofia"))
+    profile.preferred_language = "en"
+    profile.save()
+
+    response = preview(office, tasks, [*RECORDS[:2], BAD_GROUP_SIZE])
+
+    assert response.context["errors"] == [
+        'catalog.jsonl:3: institution "at-rail": key "max_group_size": 0 is out of range (1 to 2147483647)'
+    ]
 
 
 def test_only_jsonl_files_are_accepted(office):
