@@ -4,7 +4,9 @@ for the field taxonomy, waiting for the office."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models
@@ -60,6 +62,10 @@ class InstitutionProfile(models.Model):
         return f"profile of institution {self.institution_id}"
 
 
+# The row `IndexVersion.read_once()` read, while its block runs.
+_held_row: ContextVar[tuple[int, str, str] | None] = ContextVar("index_version_row", default=None)
+
+
 class IndexVersion(models.Model):
     """A single counter, bumped by every change that affects rankings, with a random stamp per bump: a
     number can come back (a rolled-back change, a flushed database), a stamp cannot, so a process
@@ -83,12 +89,32 @@ class IndexVersion(models.Model):
 
     @classmethod
     def state(cls) -> tuple[int, str]:
+        if (held := _held_row.get()) is not None:
+            return held[:2]
         row = cls.objects.filter(pk=1).values_list("version", "stamp").first()
         return row or (0, "")
 
     @classmethod
     def taxonomy_state(cls) -> str:
+        if (held := _held_row.get()) is not None:
+            return held[2]
         return cls.objects.filter(pk=1).values_list("taxonomy_stamp", flat=True).first() or ""
+
+    @classmethod
+    @contextlib.contextmanager
+    def read_once(cls):
+        """Within the block, `state()` and `taxonomy_state()` answer from one reading of the row: a ranking
+        asks both several times (its index, the taxonomy, the countries' words, the reasons' names), and
+        reads them all as of one moment. For blocks that change neither."""
+        if _held_row.get() is not None:
+            yield
+            return
+        row = cls.objects.filter(pk=1).values_list("version", "stamp", "taxonomy_stamp").first()
+        token = _held_row.set(row or (0, "", ""))
+        try:
+            yield
+        finally:
+            _held_row.reset(token)
 
     @classmethod
     def bump(cls, *, taxonomy: bool = False) -> int:
@@ -100,7 +126,7 @@ class IndexVersion(models.Model):
             changes["taxonomy_stamp"] = stamp
         if not cls.objects.filter(pk=1).update(**changes):
             cls.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp, "taxonomy_stamp": stamp})
-        return cls.current()
+        return cls.objects.filter(pk=1).values_list("version", flat=True).get()
 
 
 class IndexOutbox(models.Model):

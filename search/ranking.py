@@ -4,6 +4,8 @@ the "find institutions" page, a demand's page, reverse matching — goes through
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -13,9 +15,10 @@ from django.utils import translation
 
 from catalog.models import Country, Field
 from search.analysis import Taxonomy, query_words
-from search.cache import until_taxonomy_changes
+from search.cache import in_transaction, until_taxonomy_changes
 from search.demand import DemandRecord
 from search.es import SEARCH_SERVER_ERRORS, ServerResting, breaker
+from search.models import IndexVersion
 from search.profiles import country_words, load_taxonomy
 from search.reasons import reasons_for
 from search.scoring import (
@@ -110,6 +113,42 @@ def build_query(demand: DemandRecord, taxonomy: Taxonomy | None = None) -> Deman
     )
 
 
+# How many analysed demands `analysed` keeps: a demand is ranked again and again (its page, the API, the
+# alerts), and analysing its text (jieba, the lexicon) costs more than ranking 100,000 institutions for it.
+ANALYSED_KEPT = 256
+_analysed: OrderedDict[tuple, DemandQuery] = OrderedDict()
+_analysed_lock = threading.Lock()
+
+
+def analysed(demand: DemandRecord) -> DemandQuery:
+    """`build_query(demand)`, kept for the demands ranked last until the taxonomy changes. The query is
+    shared: nobody may change it."""
+    if in_transaction():
+        return build_query(demand)
+    key = (
+        IndexVersion.taxonomy_state(),
+        demand.external_id,
+        demand.title,
+        demand.topic,
+        demand.content,
+        tuple(demand.fields),
+        tuple(demand.destinations),
+        demand.destinations_only,
+        demand.category,
+    )
+    with _analysed_lock:
+        query = _analysed.get(key)
+        if query is not None:
+            _analysed.move_to_end(key)
+            return query
+    query = build_query(demand)
+    with _analysed_lock:
+        _analysed[key] = query
+        while len(_analysed) > ANALYSED_KEPT:
+            _analysed.popitem(last=False)
+    return query
+
+
 class Ranking(list):
     """Matches, best first, and the engine that ranked them."""
 
@@ -147,7 +186,13 @@ def rank(
     (in `language`, or the active language). When the configured Elasticsearch engine does not answer,
     or failed within ELASTICSEARCH_RETRY_AFTER seconds, the embedded engine ranks instead and the ranking
     says so; an engine asked for by name must answer."""
-    query = build_query(demand)
+    # The index version and the taxonomy stamp are read once for the whole ranking.
+    with IndexVersion.read_once():
+        return _rank(demand, top, engine, language)
+
+
+def _rank(demand: DemandRecord, top: int, engine: str | None, language: str | None) -> Ranking:
+    query = analysed(demand)
     if query.is_empty:
         return Ranking(engine=engine or settings.SEARCH_BACKEND)
     (terms, candidates), chosen = with_engine(engine, lambda found: found.candidates(query, top))

@@ -74,6 +74,7 @@ class EmbeddedIndex:
         self._size = int(self.alive.sum())
         self._average_length = float(self.length[self.alive].mean()) if self._size else 0.0
         self._norm: np.ndarray | None = None
+        self._saturation: dict[str, np.ndarray] = {}  # word → `_frequencies(word)`
         self._pks_by_external_id: dict[str, int] | None = None
 
     @property
@@ -186,13 +187,21 @@ class EmbeddedIndex:
     def idf(self, tokens: list[str]) -> dict[str, float]:
         return {token: idf(df, self.size) for token, df in self.document_frequencies(tokens).items()}
 
+    def _frequencies(self, token: str) -> np.ndarray:
+        """BM25's saturated term frequency of each row in `token`'s posting list, for the current average
+        length: worked out the first time a demand uses the word, then kept until the index changes."""
+        frequencies = self._saturation.get(token)
+        if frequencies is None:
+            rows, counts = self.tokens[token]
+            frequencies = self._saturation[token] = _saturated(counts, self._length_norm()[rows])
+        return frequencies
+
     def search(self, query: DemandQuery, terms: list[Term], top: int) -> list[InstitutionFeatures]:
         if not self.size:
             return []
-        rows_total = len(self._meta)
-        topic = np.zeros(rows_total)
-        score = np.zeros(rows_total)
-        norm = self._length_norm()
+        # Only rows in the posting lists of the demand's fields and words can reach TOPIC_MIN: the other
+        # signals are added for those rows alone.
+        topic = np.zeros(len(self._meta))
         # Each row is in one country: the countries' weights are gathered in one pass, not one per country.
         country_weights = np.zeros(len(self.country_ids))
         for term in terms:
@@ -200,27 +209,30 @@ class EmbeddedIndex:
                 rows, weights = self.fields[term.key]
                 topic[rows] += term.weight * weights
             elif term.kind == "token" and term.key in self.tokens:
-                rows, counts = self.tokens[term.key]
-                topic[rows] += term.weight * _saturated(counts, norm[rows])
+                topic[self.tokens[term.key][0]] += term.weight * self._frequencies(term.key)
             elif term.kind == "country" and term.key in self.country_ids:
                 country_weights[self.country_ids[term.key]] += term.weight
-        if country_weights.any():
-            score += country_weights[self.country_of]
-        for term in terms:
-            if term.kind == "quality":
-                score += term.weight * self.quality
-            elif term.kind == "cooperating":
-                score += term.weight * self.cooperating
         # A margin below the threshold: the exact re-scoring decides at the boundary.
-        candidate = (topic >= TOPIC_MIN - 1e-6) & self.alive
-        score += topic
+        rows = np.flatnonzero(topic >= TOPIC_MIN - 1e-6)
+        rows = rows[self.alive[rows]]
+        countries = self.country_of[rows]
         if query.destinations_only:
             allowed = [self.country_ids[c] for c in query.destinations if c in self.country_ids]
-            candidate &= np.isin(self.country_of, allowed)
-        rows = np.flatnonzero(candidate)
+            keep = np.isin(countries, allowed)
+            rows, countries = rows[keep], countries[keep]
+        # Added in the same order as rank() adds the signals, so near-ties compare as they do there.
+        score = np.zeros(len(rows))
+        if country_weights.any():
+            score += country_weights[countries]
+        for term in terms:
+            if term.kind == "quality":
+                score += term.weight * self.quality[rows]
+            elif term.kind == "cooperating":
+                score += term.weight * self.cooperating[rows]
+        score += topic[rows]
         window = top + max(SLACK, top)
         if len(rows) > window:
-            rows = rows[np.argpartition(-score[rows], window)[:window]]
+            rows = rows[np.argpartition(-score, window)[:window]]
         return [self.features[row] for row in rows]
 
 
