@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution
+from matching.models.base import NewestFirst
 from matching.models.demands import Demand
 
 # A score (see search/scoring.py: topic up to 12, destination up to 4.5, quality 2, cooperation 1) that a
@@ -43,7 +44,7 @@ class AlertQuerySet(models.QuerySet):
         return self.filter(paused=False, user__is_active=True)
 
 
-class Alert(models.Model):
+class Alert(NewestFirst):
     """One saved search, one watched demand, or an institution's watch on new demands, owned by one person."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
@@ -65,13 +66,11 @@ class Alert(models.Model):
         _("email"), max_length=20, choices=Frequency.choices, default=Frequency.DAILY
     )
     paused = models.BooleanField(_("paused"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(NewestFirst.Meta):
         indexes = [
             # A new listing or demand is checked against the active alerts of one kind.
             models.Index(fields=["kind", "paused"], name="alert_kind_active_idx"),
@@ -83,7 +82,7 @@ class Alert(models.Model):
         return self.name
 
 
-class AlertHit(models.Model):
+class AlertHit(NewestFirst):
     """A listing (institution or course) or a demand that fit an alert when it appeared; once per alert."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="hits")
@@ -95,11 +94,9 @@ class AlertHit(models.Model):
     # "institution:<external id>", "course:…", "demand:…": what the hit is about, so it is told once.
     key = models.CharField(max_length=120)
     score = models.FloatField()
-    created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(NewestFirst.Meta):
         constraints = [models.UniqueConstraint(fields=["alert", "key"], name="alert_hit_once")]
         indexes = [
             # The digests: an alert's hits not emailed yet.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution, Outcome
 from catalog.quality import register_label_blocker
+from matching.models.base import NewestFirst
 from matching.models.demands import Demand
 
 
@@ -54,7 +55,7 @@ def _one_target(kind: str) -> Q:
     )
 
 
-class Report(models.Model):
+class Report(NewestFirst):
     """One person's report on one listing, and what the office decided (who, when, why)."""
 
     reporter = models.ForeignKey(
@@ -83,12 +84,12 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    # NewestFirst's field, with the name the office's queue shows.
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(NewestFirst.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=_one_target("institution")
