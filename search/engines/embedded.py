@@ -94,9 +94,11 @@ class EmbeddedIndex:
 
     def put(self, entries: Iterable[tuple[int, InstitutionFeatures]]) -> None:
         """Add or replace institutions (pk, features). Read a chunk at a time, and their postings gathered
-        in typed arrays, so that loading 100,000 profiles never holds them all as Python objects."""
+        in typed arrays, so that loading 100,000 profiles never holds them all as Python objects: each
+        row's words join flat arrays (word number, row, count), sorted into posting lists a few million
+        postings at a time."""
         field_rows: dict[str, tuple[array, array]] = {}
-        token_rows: dict[str, tuple[array, array]] = {}
+        words = _Postings()
         vocabulary, spelling = self._vocabulary, self._spelling
         entries = iter(entries)
         while chunk := list(itertools.islice(entries, PUT_CHUNK)):
@@ -105,15 +107,15 @@ class EmbeddedIndex:
             if grown:
                 self._grow(grown)
             for pk, institution in chunk:
-                meta, words = _pack(institution, vocabulary, spelling)
+                meta, packed, numbers, counts = _pack(institution, vocabulary, spelling)
                 row = self.row_of.get(pk)
                 if row is None:
                     row = self.row_of[pk] = len(self._meta)
                     self._meta.append(meta)
-                    self._words.append(words)
+                    self._words.append(packed)
                 else:
                     self._meta[row] = meta
-                    self._words[row] = words
+                    self._words[row] = packed
                 self._row_of_external[institution.external_id] = row
                 self.alive[row] = True
                 self.quality[row] = institution.quality
@@ -125,14 +127,15 @@ class EmbeddedIndex:
                         rows, values = field_rows.setdefault(code, (array("i"), array("d")))
                         rows.append(row)
                         values.append(weight)
-                for token, count in institution.token_counts.items():
-                    posting = token_rows.get(token)
-                    if posting is None:
-                        posting = token_rows[spelling[vocabulary[token]]] = (array("i"), array("i"))
-                    posting[0].append(row)
-                    posting[1].append(count)
+                words.add(row, numbers, counts)
+            words.sort()
         _join(self.fields, field_rows, np.float64)
-        _join(self.tokens, token_rows, np.int32)
+        for number, (rows, counts) in words.posting_lists().items():
+            token = spelling[number]
+            if token in self.tokens:
+                posted, posted_counts = self.tokens[token]
+                rows, counts = np.concatenate([posted, rows]), np.concatenate([posted_counts, counts])
+            self.tokens[token] = (rows, counts)
         self._changed()
 
     def remove(self, pks: set[int]) -> None:
@@ -266,20 +269,65 @@ WORDS_AT = FEATURE_FIELDS.index("token_counts")
 
 def _pack(
     features: InstitutionFeatures, vocabulary: dict[str, int], spelling: list[str]
-) -> tuple[bytes, bytes]:
+) -> tuple[bytes, bytes, array, array]:
     """A row's features as two byte strings: every value but the words (marshal), and the words as
-    vocabulary numbers followed by their counts (uint32). New words join the vocabulary."""
+    vocabulary numbers followed by their counts (uint32); and those numbers and counts. New words join
+    the vocabulary."""
     values = [getattr(features, name) for name in FEATURE_FIELDS]
     values[WORDS_AT] = None
-    numbers = []
-    for token in features.token_counts:
-        number = vocabulary.get(token)
-        if number is None:
-            number = vocabulary[token] = len(spelling)
-            spelling.append(token)
-        numbers.append(number)
-    words = np.array(numbers + list(features.token_counts.values()), dtype=np.uint32).tobytes()
-    return marshal.dumps(values), words
+    token_counts = features.token_counts
+    found = list(map(vocabulary.get, token_counts))
+    if None in found:
+        for at, token in enumerate(token_counts):
+            if found[at] is None:
+                found[at] = vocabulary[token] = len(spelling)
+                spelling.append(token)
+    numbers = array("I", found)
+    counts = array("I", token_counts.values())
+    return marshal.dumps(values), numbers.tobytes() + counts.tobytes(), numbers, counts
+
+
+class _Postings:
+    """The words of the rows `put` reads, gathered as flat arrays (word number, row, count) for a chunk of
+    rows, then sorted by word into each word's posting list: its rows stay in the order they were read."""
+
+    def __init__(self) -> None:
+        self._numbers, self._rows, self._counts = array("I"), array("i"), array("I")
+        self._lists: dict[int, tuple[array, array]] = {}  # word number → (rows, counts)
+
+    def add(self, row: int, numbers: array, counts: array) -> None:
+        self._numbers.extend(numbers)
+        self._rows.extend(array("i", [row]) * len(numbers))
+        self._counts.extend(counts)
+
+    def sort(self) -> None:
+        if not self._numbers:
+            return
+        numbers = np.frombuffer(self._numbers, dtype=np.uint32)
+        order = np.argsort(numbers, kind="stable")
+        numbers = numbers[order]
+        rows = np.frombuffer(self._rows, dtype=np.int32)[order]
+        counts = np.frombuffer(self._counts, dtype=np.uint32)[order].view(np.int32)
+        self._numbers, self._rows, self._counts = array("I"), array("i"), array("I")
+        starts = np.flatnonzero(np.concatenate([[True], numbers[1:] != numbers[:-1]]))
+        ends = [*starts[1:].tolist(), len(numbers)]
+        lists = self._lists
+        for number, start, end in zip(numbers[starts].tolist(), starts.tolist(), ends, strict=True):
+            posting = lists.get(number)
+            if posting is None:
+                posting = lists[number] = (array("i"), array("i"))
+            posting[0].frombytes(rows[start:end].tobytes())
+            posting[1].frombytes(counts[start:end].tobytes())
+
+    def posting_lists(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Each word number's rows and counts (int32)."""
+        self.sort()
+        lists = {
+            number: (np.frombuffer(rows, dtype=np.int32), np.frombuffer(counts, dtype=np.int32))
+            for number, (rows, counts) in self._lists.items()
+        }
+        self._lists = {}
+        return lists
 
 
 def _saturated(counts: np.ndarray, norm: np.ndarray) -> np.ndarray:

@@ -207,3 +207,42 @@ def test_the_index_gives_back_each_row_as_it_was_put(small_catalogue):
     index.put([(pk, renamed)])
     assert index.features[index.row_of[pk]] == renamed and index.tokens["new"][1].tolist() == [2]
     assert index.admitted("xx-renamed") == renamed and index.admitted(given[pk].external_id) is None
+
+
+def test_each_word_lists_its_rows_in_the_order_they_were_put_and_a_replaced_row_moves_to_the_end(
+    monkeypatch,
+):
+    from search.engines import embedded
+    from search.scoring import InstitutionFeatures
+
+    def features(pk: int, words: dict[str, int]) -> InstitutionFeatures:
+        length = sum(words.values())
+        return InstitutionFeatures(
+            pk, f"x-{pk}", f"X {pk}", f"X{pk}", "DE", False, {}, {}, words, length, 1.0, None, 0
+        )
+
+    words = [
+        {"solar": 2, "wind": 1},
+        {"wind": 3},
+        {"grid": 1, "solar": 1},
+        {"solar": 4},
+        {"wind": 1, "grid": 2},
+    ]
+    given = [(pk, features(pk, counts)) for pk, counts in enumerate(words, start=1)]
+    monkeypatch.setattr(embedded, "PUT_CHUNK", 2)  # the words are sorted into posting lists a chunk at a time
+    index = embedded.EmbeddedIndex({}, 1)
+    index.put(given)
+
+    def postings() -> dict[str, tuple[list[int], list[int]]]:
+        return {word: (rows.tolist(), counts.tolist()) for word, (rows, counts) in index.tokens.items()}
+
+    assert [index.row_of[pk] for pk, _ in given] == [0, 1, 2, 3, 4]
+    assert postings() == {
+        "solar": ([0, 2, 3], [2, 1, 4]),
+        "wind": ([0, 1, 4], [1, 3, 1]),
+        "grid": ([2, 4], [1, 2]),
+    }
+
+    index.put([(3, features(3, {"wind": 5}))])
+    assert postings() == {"solar": ([0, 3], [2, 4]), "wind": ([0, 1, 4, 2], [1, 3, 1, 5]), "grid": ([4], [2])}
+    assert index.features[2].token_counts == {"wind": 5} and index.size == 5
