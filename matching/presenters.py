@@ -38,8 +38,12 @@ class ShownMatch:
 
 
 def present_matches(matches: list[Match]) -> list[ShownMatch]:
+    """The matches with their institutions, read in one query that also says who holds the quality label."""
     pages = (
-        Institution.objects.public().select_related("country").in_bulk([m.institution_id for m in matches])
+        Institution.objects.public()
+        .with_quality_label()
+        .select_related("country")
+        .in_bulk([m.institution_id for m in matches])
     )
     best = max((m.score for m in matches), default=0) or 1
     return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -41,7 +42,13 @@ class HomePage(Page):
             }
         )
         context["latest_outcomes"] = Outcome.objects.public().order_by("-year", "-pk")[:3]
-        context["featured_courses"] = (
-            Course.objects.public().filter(premium=True).select_related("provider").order_by("?")[:4]
-        )
+        # Lazy too (the label's rule and the catalogue's mean are read when its queryset is made). The
+        # providers come in one more query, each with whether it holds the quality label its card shows.
+        context["featured_courses"] = SimpleLazyObject(lambda: list(featured_courses()))
         return context
+
+
+def featured_courses(count: int = 4):
+    """Premium courses picked at random for the home page's cards, with their providers' quality label."""
+    providers = Prefetch("provider", queryset=Institution.objects.with_quality_label())
+    return Course.objects.public().filter(premium=True).prefetch_related(providers).order_by("?")[:count]

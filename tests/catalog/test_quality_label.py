@@ -1,19 +1,24 @@
 """The quality label: who holds it by the office's rule (enough counted evaluations in the period, a smoothed
-mean at or above the threshold, admitted, no upheld report), shown on the directory's cards and the
-institution's page, filterable in the directory, explained on its own page in both languages; never stale,
-though the pages are cached: an evaluation, a report or a change of the rule shows at the next request."""
+mean at or above the threshold, admitted, no upheld report), shown on the directory's cards, the
+institution's page, the match cards and the home page's course cards, filterable in the directory,
+explained on its own page in both languages; never stale, though the pages are cached: an evaluation, a
+report or a change of the rule shows at the next request."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Evaluation, Institution, QualityLabelRule
 from catalog.quality import PRIOR_WEIGHT, catalogue_mean, label_mean
-from matching.models import Report, ReportKind, ReportReason, ReportStatus
-from tests.factories import make_evaluation
+from matching.models import Demand, OrganizingUnit, Report, ReportKind, ReportReason, ReportStatus
+from tests.factories import make_course, make_evaluation, make_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +209,77 @@ def test_the_office_may_change_the_rule_in_the_admin(client, people, rule):
     response = client.get("/admin/settings/catalog/qualitylabelrule/", follow=True)
     assert response.status_code == 200
     assert "min_evaluations" in response.content.decode()
+
+
+# The label on match cards (the find page, a demand's matches) and on the home page's course cards: the
+# badge for the holder only, read with the cards' own queries, whatever the number of cards.
+
+FIND = "/en/find/"
+BOTH = {"text": "industrial robots and agriculture"}  # TUM and Wageningen
+IN_GERMANY = {"text": "工业机器人与智能制造", "destinations": ["DE"]}
+
+
+def badged(html: str) -> set[str]:
+    """The institutions whose card on the page shows the label."""
+    cards = re.findall(r'<li class="(?:match|card)" data-(?:match|provider)="([^"]+)"(.*?)</li>', html, re.S)
+    return {name for name, card in cards if "data-quality-label" in card}
+
+
+def test_the_find_pages_match_cards_show_the_label_of_its_holder_only(client, tum_excellent):
+    html = client.get(FIND, BOTH).content.decode()
+    assert 'data-match="de-tum"' in html and 'data-match="nl-wur"' in html
+    assert badged(html) == {"de-tum"}
+
+
+def test_a_demands_matches_show_the_label_of_its_holder_only(client, tum_excellent, small_catalogue):
+    unit = OrganizingUnit.objects.create(name="江苏省科学技术厅")
+    demand = Demand.objects.create(
+        external_id="dm-label", organizing_unit=unit, title="智能制造与农业培训", topic="工业机器人",
+        days=21, group_size=12, category="professional",
+    )  # fmt: skip
+    demand.fields.add(small_catalogue["fields"]["manufacturing"], small_catalogue["fields"]["agriculture"])
+    html = client.get(f"/en/demands/{demand.external_id}/").content.decode()
+    assert 'data-match="de-tum"' in html and 'data-match="nl-wur"' in html
+    assert badged(html) == {"de-tum"}
+
+
+def test_the_home_pages_course_cards_show_the_label_of_its_holder_only(
+    client, tum_excellent, small_catalogue
+):
+    make_course("nl-wur-01", small_catalogue["wur"], "Greenhouse horticulture", premium=True, days=10)
+    html = client.get("/en/").content.decode()
+    assert 'data-provider="de-tum"' in html and 'data-provider="nl-wur"' in html
+    assert badged(html) == {"de-tum"}
+
+
+def queries(client, url: str, params=None) -> int:
+    cache.clear()  # the pages keep cached fragments
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_the_label_costs_no_query_per_card(
+    client, tum_excellent, small_catalogue, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Three more labelled institutions with premium courses: the find page and the home page show them with
+    as many queries as before."""
+    fields, germany = small_catalogue["fields"], small_catalogue["countries"]["DE"]
+    before = {"find": queries(client, FIND, IN_GERMANY), "home": queries(client, "/en/")}
+    with django_capture_on_commit_callbacks(execute=True):  # the search index takes them in once committed
+        for number in range(3):
+            institution = make_institution(
+                f"de-robots-{number}",
+                f"Robotics Institute {number}",
+                germany,
+                specialties=[(fields["manufacturing"], 1.0)],
+                description_en="Industrial robots.",
+            )
+            make_course(f"de-robots-{number}-01", institution, f"Robot cells {number}", premium=True, days=5)
+            for evaluation in range(3):
+                make_evaluation(f"ev-robots-{number}-{evaluation}", institution, 5.0, date=recent())
+    for url, params in (("find", IN_GERMANY), ("home", None)):
+        cache.clear()
+        with django_assert_max_num_queries(before[url]):
+            html = client.get(FIND if url == "find" else "/en/", params).content.decode()
+        assert len(badged(html)) == 4, url
