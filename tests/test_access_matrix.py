@@ -963,9 +963,9 @@ def planning_world(training_world, planning_people, small_catalogue) -> dict:
     next_year = timezone.localdate().year + 1
     PlanYear.objects.create(year=next_year, deadline=timezone.localdate() + datetime.timedelta(days=30))
 
-    def project(unit, demand: Demand, title: str):
+    def project(unit, demand: Demand, title: str, year: int = next_year):
         terms = {
-            "title": title, "plan_year": next_year, "headcount": 12, "days": 21, "cities": 1,
+            "title": title, "plan_year": year, "headcount": 12, "days": 21, "cities": 1,
             "category": "professional", "content": "学习德国经验。", "funding_source": "central",
             "central_funds": Decimal("60"), "classification": "none", "demand": demand,
             "fields": list(demand.fields.all()), "destinations": list(demand.destinations.all()),
@@ -976,6 +976,14 @@ def planning_world(training_world, planning_people, small_catalogue) -> dict:
     x_project = project(people["unit_x"], Demand.objects.get(external_id="x-public"), "X-PROJECT")
     y_project = project(people["unit_y"], Demand.objects.get(external_id="y-private"), "Y-PROJECT")
     x_plan = planning.select_projects(planning.open_plan(people["unit_x"], next_year), [x_project], by=None)
+    # X's plan of the year after, submitted: it waits at Dai's department.
+    PlanYear.objects.create(year=next_year + 1, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    x_later = project(
+        people["unit_x"], Demand.objects.get(external_id="x-registered"), "X-LATER", next_year + 1
+    )
+    x_sent = planning.select_projects(planning.open_plan(people["unit_x"], next_year + 1), [x_later], by=None)
+    x_sent = planning.submit_plan(x_sent, by=people["xu"])
+    assert x_sent.stage == "department"
     y_plan = planning.select_projects(planning.open_plan(people["unit_y"], next_year), [y_project], by=None)
     y_plan = planning.submit_plan(y_plan, by=people["yang"])
     # Y's province took it under its department once its plan had gone straight to the office.
@@ -988,19 +996,22 @@ def planning_world(training_world, planning_people, small_catalogue) -> dict:
         "destinations": [str(small_catalogue["countries"]["DE"].pk)],
         "institutions": [str(small_catalogue["wur"].pk)],
     }  # fmt: skip
-    item = y_plan.items.get()
-    review = {
-        f"item-{item.pk}-decision": "approved",
-        f"item-{item.pk}-opinion": "同意",
-        f"item-{item.pk}-rank": "1",
-    }
+
+    def review_of(plan) -> dict:
+        item = plan.items.get()
+        return {
+            f"item-{item.pk}-decision": "approved",
+            f"item-{item.pk}-opinion": "同意",
+            f"item-{item.pk}-rank": "1",
+        }
+
     # A department of the State Council for the annual report's filter and the office's quotas.
     ministry = SupervisingDepartment.objects.create(name="农业农村部", kind="department")
     return {
         **training_world, "x_project": x_project.pk, "x_plan": x_plan.pk, "y_plan": y_plan.pk,
-        "y_project": y_project.pk,
+        "y_project": y_project.pk, "x_sent": x_sent.pk, "department_review": review_of(x_sent),
         "year": next_year, "department": ministry.pk,
-        "x_project_id": x_project.pk, "project_form": form, "review": review,
+        "x_project_id": x_project.pk, "project_form": form, "review": review_of(y_plan),
     }  # fmt: skip
 
 
@@ -1064,7 +1075,8 @@ PLANNING_ROWS = [
         get=" no    no    no    no    ok    no    ok    no"),
     Row("project-application-docx-y", "/projects/{y_project}/application.docx",
         get=" no    no    no    no    ok    no    ok    no"),
-    # Plans: X's waits with its unit, Y's at the office; each level acts only at its step.
+    # Plans: X's waits with its unit, its plan of the year after at its department, Y's at the office; each
+    # level acts only at its step.
     #         anon  anna  bruno xu    yang  eve   olivia dai
     Row("plan-list", "/plans/",
         get=" no    no    no    ok    ok    no    ok    ok"),
@@ -1078,8 +1090,12 @@ PLANNING_ROWS = [
         post="no    no    no    ok    no    no    no    no"),
     Row("plan-submit", "/plans/{x_plan}/submit/", changes="plans",
         post="no    no    no    ok    no    no    no    no"),
+    Row("plan-detail-x-sent", "/plans/{x_sent}/",
+        get=" no    no    no    ok    no    no    ok    ok"),
     Row("plan-review", "/plans/{y_plan}/review/", data="{review}", changes="plans",
         post="no    no    no    no    no    no    ok    no"),
+    Row("plan-review-department", "/plans/{x_sent}/review/", data="{department_review}", changes="plans",
+        post="no    no    no    no    no    no    no    ok"),
     Row("plan-summary-table", "/plans/{x_plan}/summary.xlsx",
         get=" no    no    no    ok    no    no    ok    no"),
     # The office's planning page and its annual report.
