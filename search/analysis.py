@@ -227,11 +227,13 @@ class Taxonomy:
             self._phrases_from.setdefault(phrase[0], []).append(phrase)
 
     def related(self, code: str) -> dict[str, float]:
-        """A field, its parent and its children, with how much each counts as a match (1 or 0.5)."""
+        """A field, its parent and its children, with how much each counts as a match (1 or 0.5). Children
+        come in code order, as the fields a term names do in `detect`: so that the reasons list fields that
+        tie in the same order in every process (a set's order changes with the hash seed)."""
         related = {code: 1.0}
         if code in self.parent:
             related.setdefault(self.parent[code], 0.5)
-        for child in self.children.get(code, ()):
+        for child in sorted(self.children.get(code, ())):
             related.setdefault(child, 0.5)
         return related
 
@@ -240,13 +242,13 @@ class Taxonomy:
         analysis = text if isinstance(text, Analysis) else analyse(text)
         hits: dict[str, Counter] = {}
         for word in analysis.chinese:
-            for code in self._chinese.get(word, ()):
+            for code in sorted(self._chinese.get(word, ())):
                 hits.setdefault(code, Counter())[word] += 1
         stems = analysis.stems
         for start, first in enumerate(stems):
             for phrase in self._phrases_from.get(first, ()):
                 if stems[start : start + len(phrase)] == phrase:
-                    for code in self._english[phrase]:
+                    for code in sorted(self._english[phrase]):
                         hits.setdefault(code, Counter())[" ".join(phrase)] += 1
         return {
             code: FieldMatch(weight=_detected_weight(counter), terms=sorted(counter))

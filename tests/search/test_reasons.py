@@ -48,3 +48,26 @@ def test_the_words_that_added_most_come_first(small_catalogue):
         DemandRecord(external_id="d", title="offshore turbine maintenance"), "dk-dtu", "en"
     ).split(", ")
     assert words[0] == "turbine"
+
+
+def test_related_and_detected_fields_come_in_code_order_whatever_the_hash_seed():
+    """Fields that tie are listed in the order the taxonomy gives them: in code order, never in a set's
+    order, which changes from one process to the next."""
+    from search.analysis import FieldTerms, Taxonomy
+
+    children = [
+        "energy-wind",
+        "energy-nuclear",
+        "energy-solar",
+        "energy-grid",
+        "energy-hydro",
+        "energy-storage",
+    ]
+    taxonomy = Taxonomy(
+        [
+            FieldTerms("energy", None, ("Energy", "电力")),
+            *(FieldTerms(code, "energy", (code.replace("-", " "), "清洁能源")) for code in children),
+        ]
+    )
+    assert list(taxonomy.related("energy")) == ["energy", *sorted(children)]
+    assert list(taxonomy.detect("清洁能源")) == sorted(children)
