@@ -9,7 +9,16 @@ from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.test_access_matrix import OK, PLANNING_ROWS, ROLES, ROWS, TRAINING_ROWS, expectations, filled
+from tests.test_access_matrix import (
+    OK,
+    PLANNING_ROLES,
+    PLANNING_ROWS,
+    ROLES,
+    ROWS,
+    TRAINING_ROWS,
+    expectations,
+    filled,
+)
 
 # Downloads and places that are no page of the portal's interface.
 SKIPPED = re.compile(
@@ -28,8 +37,11 @@ def start_paths(role: str, world: dict) -> list[str]:
     """The pages a role may read according to the access matrix, and its start pages; paths without the
     language prefix."""
     paths = list(START["anon" if role == "anon" else "signed-in"])
-    for row in [*ROWS, *TRAINING_ROWS, *PLANNING_ROWS]:
-        if row.get and expectations(row.get)[role] == OK:
+    rows = [(row, ROLES) for row in [*ROWS, *TRAINING_ROWS]] + [
+        (row, PLANNING_ROLES) for row in PLANNING_ROWS
+    ]
+    for row, roles in rows:
+        if row.get and expectations(row.get, roles)[role] == OK:
             path = filled(row.path, world)
             if not SKIPPED.search(urlsplit(path).path):
                 paths.append(path)

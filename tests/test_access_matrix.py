@@ -942,24 +942,15 @@ PLANNING_ROLES = (*ROLES, "dai")
 
 
 @pytest.fixture
-def planning_people(people, django_user_model) -> dict:
-    """The named people, and Dai of X's supervising department."""
-    from matching.models import SupervisingDepartment
+def planning_world(training_world, people, small_catalogue, django_user_model) -> dict:
+    from matching.models import PlanYear, SupervisingDepartment
+    from matching.services import planning
 
     dai = django_user_model.objects.create_user("dai", "dai@example.org", "pw")
     dai.emailaddress_set.create(email=dai.email, verified=True, primary=True)
     jiangsu = SupervisingDepartment.objects.create(name="江苏省人民政府")
     jiangsu.members.add(dai)
     jiangsu.units.add(people["unit_x"])
-    return {**people, "dai": dai}
-
-
-@pytest.fixture
-def planning_world(training_world, planning_people, small_catalogue) -> dict:
-    from matching.models import PlanYear, SupervisingDepartment
-    from matching.services import planning
-
-    people = planning_people
     next_year = timezone.localdate().year + 1
     PlanYear.objects.create(year=next_year, deadline=timezone.localdate() + datetime.timedelta(days=30))
 
@@ -1113,6 +1104,12 @@ PLANNING_ROWS = [
         get=" no    no    no    no    no    no    ok    no"),
 ]
 # fmt: on
+
+
+@pytest.fixture
+def planning_people(people, planning_world, django_user_model) -> dict:
+    """The named people, and Dai of X's supervising department (made with the planning world)."""
+    return {**people, "dai": django_user_model.objects.get(username="dai")}
 
 
 def planning_filled(value, world: dict):
