@@ -1,6 +1,6 @@
 """The taxonomy learns from the catalogue: words (and their translations, from the bilingual lexicon) that
 institutions stating a field use far more often than the others are suggested as the field's synonyms.
-The office accepts or rejects each one (search/views_admin.py); nothing reaches a ranking before a person
+The office accepts or rejects each one (search/views.py); nothing reaches a ranking before a person
 has accepted it, and an accepted one reaches it at once, as an edit of the field's synonyms does."""
 
 from __future__ import annotations

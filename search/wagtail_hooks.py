@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from catalog.wagtail_hooks import OfficeMenuItem
-from search.views_admin import compute_suggestions, decide_suggestion, synonym_suggestions
+from search.views import compute_suggestions, decide_suggestion, synonym_suggestions
 
 
 @hooks.register("register_admin_urls")
