@@ -8,6 +8,7 @@ UUIDs), so what is stored is exactly what `Model.save()` would store.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -60,9 +61,54 @@ def _connection(model: type[models.Model]):
 
 
 def _converter(field: models.Field, connection):
+    """A function of one non-null value giving what `field.get_db_prep_save` gives, or None when that is
+    the value itself. JSON and date columns of Django's own field classes go straight to the backend's
+    adapter (what `get_db_prep_save` ends in for a plain dict, list or date); any other value, and any
+    field class that changes these steps, takes the field's own path."""
     if field.get_internal_type() in _NATIVE:
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+    kind = type(field)
+    prep_save = field.get_db_prep_save
+    ops = connection.ops
+    if _unchanged(kind, models.JSONField, ("get_db_prep_save", "get_db_prep_value", "get_prep_value")):
+        adapt_json, encoder = ops.adapt_json_value, field.encoder
+
+        def convert(value):
+            if type(value) is dict or type(value) is list:
+                return adapt_json(value, encoder)
+            return prep_save(value, connection)
+
+        return convert
+    if kind is models.DateField:
+        adapt_date = ops.adapt_datefield_value
+
+        def convert(value):
+            return adapt_date(value) if type(value) is datetime.date else prep_save(value, connection)
+
+        return convert
+    # Others (a page's publication times: the same `now` on every row) are worked out once per value.
+    last: list = [_NOTHING, None]
+
+    def convert(value):
+        if value is not last[0]:
+            last[0], last[1] = value, prep_save(value, connection)
+        return last[1]
+
+    return convert if kind in _IMMUTABLE_VALUES else (lambda value: prep_save(value, connection))
+
+
+_NOTHING = object()
+# Field classes whose values are immutable, so a value seen again (the same object) converts alike.
+_IMMUTABLE_VALUES = {models.DateTimeField, models.DateField, models.UUIDField}
+
+
+def _is_auto_now(field: models.Field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _unchanged(kind: type, base: type, methods: tuple[str, ...]) -> bool:
+    """Whether the field class `kind` is `base` or a subclass that keeps base's `methods`."""
+    return issubclass(kind, base) and all(getattr(kind, name) is getattr(base, name) for name in methods)
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
@@ -75,14 +121,23 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
     fields = [field for field in model._meta.local_concrete_fields if not isinstance(field, models.AutoField)]
     now = timezone.now()
     # (attname, converter, callable default or None, constant default), worked out once per call.
+    # A field without a default has a constant one (None or ""), like a field with a non-callable default.
     plan = []
     for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            plan.append((field.attname, _converter(field, connection), None, now))
-        elif callable(field.default):
-            plan.append((field.attname, _converter(field, connection), field.get_default, None))
+        convert = _converter(field, connection)
+        if field.has_default() and callable(field.default) and not _is_auto_now(field):
+            plan.append((field.attname, convert, field.get_default, None))
         else:
-            plan.append((field.attname, _converter(field, connection), None, field.get_default()))
+            default = now if _is_auto_now(field) else field.get_default()
+            # Converted once, here, rather than on every row that leaves the column out.
+            plan.append(
+                (
+                    field.attname,
+                    convert,
+                    None,
+                    convert(default) if convert and default is not None else default,
+                )
+            )
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
@@ -92,12 +147,15 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
 
     def values(row: Mapping[str, Any]) -> list:
         result = []
+        append = result.append
         for attname, convert, make_default, default in plan:
-            if attname in row:
-                value = row[attname]
-            else:
-                value = make_default() if make_default else default
-            result.append(convert(value) if convert and value is not None else value)
+            value = row.get(attname, _NOTHING)
+            if value is _NOTHING:
+                if make_default is None:
+                    append(default)
+                    continue
+                value = make_default()
+            append(value if convert is None or value is None else convert(value))
         return result
 
     with connection.cursor() as cursor:

@@ -31,6 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BESIDE_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: The largest whole number every integer column holds (PostgreSQL's integer); keys may allow less.
 MAX_INT = 2**31 - 1
+# Defaults deepcopy() would return as they are.
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
 
 
 class Message:
@@ -132,6 +134,9 @@ class Key:
         self.attname = self.lookup = self.attr
 
     def default_value(self) -> Any:
+        # A fresh copy of a list or dict; a text, number, bool or None is its own copy.
+        if type(self.default) in _ATOMIC:
+            return self.default
         return copy.deepcopy(self.default)
 
     def clean(self, value: Any) -> Any:
@@ -173,6 +178,7 @@ class Text(Key):
         super().__init__(name, **kwargs)
         self.max_length = max_length
         self.multiline = multiline
+        self._control = _CONTROL_BESIDE_LINES if multiline else _CONTROL
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str):
@@ -181,7 +187,8 @@ class Text(Key):
             self.fail(gettext_noop("must not be empty"))
         if self.max_length and len(value) > self.max_length:
             self.fail(gettext_noop("longer than %(limit)s characters"), limit=self.max_length)
-        _check_characters(self, value, multiline=self.multiline)
+        if self._control.search(value):
+            _check_characters(self, value, multiline=self.multiline)
         return value
 
     def from_model(self, value: Any) -> str:
