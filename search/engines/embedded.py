@@ -74,7 +74,7 @@ class EmbeddedIndex:
         self._size = int(self.alive.sum())
         self._average_length = float(self.length[self.alive].mean()) if self._size else 0.0
         self._norm: np.ndarray | None = None
-        self._saturation: dict[str, np.ndarray] = {}  # word → `_frequencies(word)`
+        self._saturation: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word → `_frequencies(word)`
         self._pks_by_external_id: dict[str, int] | None = None
 
     @property
@@ -190,14 +190,16 @@ class EmbeddedIndex:
     def idf(self, tokens: list[str]) -> dict[str, float]:
         return {token: idf(df, self.size) for token, df in self.document_frequencies(tokens).items()}
 
-    def _frequencies(self, token: str) -> np.ndarray:
-        """BM25's saturated term frequency of each row in `token`'s posting list, for the current average
-        length: worked out the first time a demand uses the word, then kept until the index changes."""
-        frequencies = self._saturation.get(token)
-        if frequencies is None:
+    def _frequencies(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """`token`'s posting rows and BM25's saturated term frequency in each, for the current average
+        length: worked out the first time a demand uses the word, then kept until the index changes (kept
+        together, so that a search meanwhile never pairs one list's rows with another's frequencies)."""
+        kept = self._saturation
+        pair = kept.get(token)
+        if pair is None:
             rows, counts = self.tokens[token]
-            frequencies = self._saturation[token] = _saturated(counts, self._length_norm()[rows])
-        return frequencies
+            pair = kept[token] = (rows, _saturated(counts, self._length_norm()[rows]))
+        return pair
 
     def search(self, query: DemandQuery, terms: list[Term], top: int) -> list[InstitutionFeatures]:
         if not self.size:
@@ -212,7 +214,8 @@ class EmbeddedIndex:
                 rows, weights = self.fields[term.key]
                 topic[rows] += term.weight * weights
             elif term.kind == "token" and term.key in self.tokens:
-                topic[self.tokens[term.key][0]] += term.weight * self._frequencies(term.key)
+                rows, frequencies = self._frequencies(term.key)
+                topic[rows] += term.weight * frequencies
             elif term.kind == "country" and term.key in self.country_ids:
                 country_weights[self.country_ids[term.key]] += term.weight
         # A margin below the threshold: the exact re-scoring decides at the boundary.
