@@ -145,30 +145,36 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) ->
         ", ".join(["%s"] * len(fields)),
     )
 
-    def values(row: Mapping[str, Any]) -> list:
-        result = []
-        append = result.append
-        for attname, convert, make_default, default in plan:
-            value = row.get(attname, _NOTHING)
-            if value is _NOTHING:
-                if make_default is None:
-                    append(default)
-                    continue
-                value = make_default()
-            append(value if convert is None or value is None else convert(value))
-        return result
+    def column(rows: list[Mapping[str, Any]], attname, convert, make_default, default) -> list:
+        if make_default is None and convert is None:
+            return [row.get(attname, default) for row in rows]
+        values = [row.get(attname, _NOTHING) for row in rows]
+        if make_default is None:  # a converted constant for rows without the column
+            return [
+                default if value is _NOTHING else value if value is None else convert(value)
+                for value in values
+            ]
+        values = [make_default() if value is _NOTHING else value for value in values]
+        if convert is None:
+            return values
+        return [value if value is None else convert(value) for value in values]
+
+    def values(rows: list[Mapping[str, Any]]) -> list[tuple]:
+        # Column by column: a column most rows leave at its default costs one list comprehension.
+        return list(zip(*(column(rows, *step) for step in plan), strict=True))
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY is PostgreSQL's bulk path; executemany costs psycopg several times more per row.
             columns = ", ".join(quote(field.column) for field in fields)
             with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(values(row))
+                for chunk in chunked(list(rows), CHUNK):
+                    for row_values in values(chunk):
+                        copy.write_row(row_values)
             return
         # One prepared statement for many rows, looped over in C by sqlite3.
         for chunk in chunked(list(rows), CHUNK):
-            cursor.executemany(sql, [values(row) for row in chunk])
+            cursor.executemany(sql, values(chunk))
 
 
 def update_rows(model: type[models.Model], rows: list[Mapping[str, Any]], attnames: list[str]) -> None:

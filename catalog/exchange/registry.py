@@ -7,6 +7,7 @@ canonical form, and how to write created and updated records in bulk.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -144,6 +145,8 @@ class RecordType:
         return row
 
     def store(self, obj: Any, record: dict, ctx: ImportContext) -> None:
+        # A Row takes setattr as an item; a model instance (a demand) takes it as an attribute.
+        put = obj.__setitem__ if type(obj) is Row else functools.partial(setattr, obj)
         for name, attname, to_model, store in self._storing:
             value = record.get(name, _ABSENT)
             if value is _ABSENT:
@@ -151,7 +154,7 @@ class RecordType:
             if store is not None:
                 store(obj, value, ctx)
             else:
-                setattr(obj, attname, value if to_model is None else to_model(value))
+                put(attname, value if to_model is None else to_model(value))
 
     def create(self, records: list[dict], ctx: ImportContext) -> None:
         insert_rows(self.model, [self.build(record, ctx) for record in records])
