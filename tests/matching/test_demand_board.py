@@ -202,6 +202,13 @@ def test_the_board_and_a_demand_page_render_in_both_languages(client, people, bo
         assert f'<html lang="{"zh-Hans" if prefix == "/zh-hans" else "en"}"' in response.content.decode()
 
 
+def test_a_message_waiting_for_the_reader_is_shown_once_on_the_board(client, people, board):
+    client.force_login(people["xu"])
+    client.post("/en/demands/x-draft/publish/")  # its message waits for the next page the reader opens
+    page = client.get("/en/demands/mine/").content.decode()
+    assert page.count("The demand is published.") == 1
+
+
 # The unit's own demands.
 
 
