@@ -19,6 +19,7 @@ from catalog.models import (
     InstitutionKind,
     Outcome,
 )
+from catalog.places import language_name
 from catalog.text import reader_is_chinese
 
 # kind ("institutions", "courses", "outcomes") → text → the pks found, best first, or None when the text
@@ -223,6 +224,12 @@ class CourseFilter(TextSearchMixin, FacetedFilterSet):
     class Meta:
         model = Course
         fields: list[str] = []
+
+    def facet_choices(self, name: str) -> list[tuple[str, str]]:
+        # The courses' language codes, each named in the reader's language: "de" reads 德语 or German.
+        if name == "language":
+            return [(code, language_name(code)) for code in self.facet_counts_values(name)]
+        return super().facet_choices(name)
 
     @property
     def qs(self):
