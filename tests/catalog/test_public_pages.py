@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from catalog.models import CourseLibraryPage, InstitutionIndexPage, OutcomeIndexPage
@@ -59,6 +61,16 @@ def test_chinese_site_shows_chinese_content_and_interface(client, small_catalogu
     assert "Institutions" not in html
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_home_pages_cards_each_say_what_their_page_holds(client, small_catalogue, language):
+    """No two of the home page's cards (directory, courses, outcomes, demands, find, search) share words."""
+    html = client.get(f"/{language}/").text
+    texts = re.findall(r'<a class="path-card"[^>]*>\s*<h3>[^<]*</h3>\s*<p>(.*?)</p>', html, re.S)
+    texts = [" ".join(text.split()) for text in texts]
+    assert len(texts) == 6 and all(texts)
+    assert len(set(texts)) == len(texts)
+
+
 def test_english_site_shows_english_content(client, small_catalogue):
     html = client.get(url_in("en", small_catalogue["tum"])).text
     assert "<title>Technical University of Munich" in html
@@ -100,6 +112,16 @@ def test_course_library_lists_premium_courses_of_admitted_institutions(client, s
     assert "Industry 4.0 for plant managers" in html
     zh = client.get(url_in("zh-hans", CourseLibraryPage.objects.get())).text
     assert "面向工厂管理者的工业4.0" in zh
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "English"), ("zh-hans", "英语")])
+def test_the_course_librarys_language_facet_names_each_language_in_the_readers(
+    client, small_catalogue, language, name
+):
+    response = client.get(url_in(language, CourseLibraryPage.objects.get()))
+    facets = {facet["name"]: facet for facet in response.context["filter"].facet_options()}
+    assert [(o["value"], o["label"]) for o in facets["language"]["options"]] == [("en", name)]
+    assert 'name="language" value="en"' in response.text
 
 
 def test_showcase_filters_by_year(client, small_catalogue, outcome):
