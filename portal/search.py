@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution, Outcome
+from catalog.places import city_names
 from catalog.text import pick_language
 from matching.filters import demand_texts
 from matching.models import Demand
@@ -73,7 +74,7 @@ def found(text: str, user) -> dict[str, list[Hit]]:
 def _institution_parts(institution: Institution, request: HttpRequest) -> tuple[str, str, str, str]:
     """A result's title, address, the text of its snippet and what is said beside it, for an institution:
     where it is."""
-    place = " · ".join(part for part in (str(institution.country), institution.city) if part)
+    place = " · ".join(part for part in (str(institution.country), city_names(institution.city)) if part)
     return institution.name, institution.get_url(request), institution.description, place
 
 
