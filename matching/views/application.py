@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from catalog.text import reader_is_chinese
 from matching.forms.negotiation import teaching_language_label
 from matching.models import Demand, ExpertReview, Inquiry, InquiryStatus, Proposal
 
@@ -109,10 +110,15 @@ def signed_review(demand: Demand) -> ExpertReview | None:
     return demand.reviews.filter(signed_at__isnull=False).order_by("-signed_at").first()
 
 
+def expert_line(*parts: str) -> str:
+    """The expert's name, title and affiliation on one line, as the reader's language lists them."""
+    return ("，" if reader_is_chinese() else ", ").join(part for part in parts if part)
+
+
 def expert_review_section(demand: Demand | None, review: ExpertReview | None) -> Section:
     """The expert review (专家评审意见): the latest signed review, or the one given with the demand."""
     if review is not None:
-        expert = ", ".join(part for part in (review.name, review.title, review.affiliation) if part)
+        expert = expert_line(review.name, review.title, review.affiliation)
         opinion = [
             (_("Expert"), expert),
             (_("Opinion"), review.opinion),
@@ -121,9 +127,7 @@ def expert_review_section(demand: Demand | None, review: ExpertReview | None) ->
     elif demand is not None and demand.expert_review:
         # A review given with the demand itself (the exchange format's `expert_review`).
         given = demand.expert_review
-        expert = ", ".join(
-            given.get(key) or "" for key in ("expert", "title", "affiliation") if given.get(key)
-        )
+        expert = expert_line(*(given.get(key) or "" for key in ("expert", "title", "affiliation")))
         opinion = [(_("Expert"), expert), (_("Opinion"), given.get("opinion") or "")]
     else:
         opinion = [(_("Opinion"), _("No signed expert review yet."))]

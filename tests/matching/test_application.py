@@ -114,3 +114,6 @@ def test_a_review_given_with_the_demand_fills_the_draft(client, people, agreed):
         sections = application_sections(demand, None, None, agreed)
         review = {str(label): value for label, value in sections[-1].rows}
     assert review == {"Expert": "周立新, 教授, 东南大学", "Opinion": "同意申报。"}
+    with translation.override("zh-hans"):
+        sections = application_sections(demand, None, None, agreed)
+    assert sections[-1].rows[0][1] == "周立新，教授，东南大学"
