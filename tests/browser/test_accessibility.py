@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from catalog.models import QualityLabelRule
 from tests.crawl import ROLES, crawl, shape
+from tests.factories import make_evaluation
 from tests.test_access_matrix import planning_world, training_world, world  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -57,23 +60,36 @@ def signed_in_context(browser, browser_context_args, live_server, people, role: 
 ORDER = ("anon", "xu", "yang", "anna", "bruno", "eve", "olivia")
 
 
+def hold_the_quality_label(institution) -> None:
+    """The institution earns the quality label, so its badge is on the cards and pages axe reads."""
+    rule = QualityLabelRule.load()
+    rule.min_evaluations, rule.recent_years, rule.min_mean = 3, 3, 4.2
+    rule.save()
+    for number in range(3):
+        make_evaluation(f"ev-label-{number}", institution, 5.0, date=timezone.localdate())
+
+
 def test_no_page_any_role_reaches_has_a_serious_accessibility_violation(
     browser, browser_context_args, live_server, people, request
 ):
     assert set(ORDER) == set(ROLES)
     built = request.getfixturevalue("planning_world")
-    checked, found = set(), []
+    hold_the_quality_label(request.getfixturevalue("small_catalogue")["tum"])
+    checked, found, badges = set(), [], 0
     for role in ORDER:
         client, context = signed_in_context(browser, browser_context_args, live_server, people, role)
         page = context.new_page()
         for language in ["zh-hans", "en"] if role == "anon" else ["zh-hans"]:
-            urls = [url for url in crawl(client, role, built, language) if shape(url) not in checked]
+            pages = crawl(client, role, built, language)
+            badges += sum("data-quality-label" in html for html in pages.values())
+            urls = [url for url in pages if shape(url) not in checked]
             assert role != "anon" or len(urls) > 10
             for url in urls:
                 checked.add(shape(url))
                 found.extend(violations(page, url))
         context.close()
     assert len(checked) > 60
+    assert badges, "no page showed the quality label's badge"
     assert not found, "\n".join(found)
 
 
