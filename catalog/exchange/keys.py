@@ -205,33 +205,37 @@ def _check_characters(key: Key, text: str, *, multiline: bool = False) -> None:
         )
 
 
-class Url(Text):
-    """A web address the site links to: http or https only (never `javascript:`); "" for none."""
+class CheckedText(Text):
+    """Text that, when not empty, must also pass a Django validator; `problem` says why it did not."""
+
+    validator: Any = None
+    problem = ""
 
     def clean(self, value: Any) -> str:
         value = super().clean(value)
         if value:
             try:
-                validate_web_address(value)
+                type(self).validator(value)  # through the class: a plain function would bind to self
             except ValidationError:
-                self.fail(gettext_noop("%(value)s is not an http or https address"), value=_show(value))
+                self.fail(self.problem, value=_show(value))
         return value
 
 
-class Email(Text):
+class Url(CheckedText):
+    """A web address the site links to: http or https only (never `javascript:`); "" for none."""
+
+    validator = validate_web_address
+    problem = gettext_noop("%(value)s is not an http or https address")
+
+
+class Email(CheckedText):
     """An email address, as the model's EmailField checks it; "" for none."""
+
+    validator = validate_email
+    problem = gettext_noop("%(value)s is not an email address")
 
     def __init__(self, name: str, *, max_length: int = 254, **kwargs):
         super().__init__(name, max_length=max_length, **kwargs)
-
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if value:
-            try:
-                validate_email(value)
-            except ValidationError:
-                self.fail(gettext_noop("%(value)s is not an email address"), value=_show(value))
-        return value
 
 
 class Code(Text):
