@@ -7,8 +7,10 @@ its canonical form in the database. Only then, inside one transaction, each type
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +132,27 @@ def import_catalog(
     Raises ExchangeError, naming file, line and key, and writes nothing when any record is wrong.
     With dry_run, reports what would change and writes nothing.
     """
+    with _collector_paused():
+        return _import(sources, dry_run=dry_run, progress=progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector while an import runs. An import keeps every record it read,
+    the rows it builds and the profiles it works out (millions of objects, none of them garbage) until it
+    ends; as they pile up the collector walked them all again and again, a fifth of the import's time.
+    Reference counting still frees what the import drops; cycles wait for the collector to resume."""
+    if not gc.isenabled():  # a caller holds it already
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _import(sources: Iterable[Source], *, dry_run: bool, progress: Progress | None) -> ImportReport:
     incoming = read(sources, progress)
     try:
         with transaction.atomic():
