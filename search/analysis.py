@@ -88,8 +88,15 @@ def analyse(text: str) -> Analysis:
         return Analysis((), (), ())
     text = text.lower()
     english = tuple(_LATIN_WORD.findall(_CJK_RUN.sub(" ", text)))
-    chinese = tuple(word for run in _CJK_RUN.findall(text) for word in jieba.cut_for_search(run))
+    chinese = tuple(word for run in _CJK_RUN.findall(text) for word in _cut_for_search(run))
     return Analysis(english, tuple(stem(word) for word in english), chinese)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _cut_for_search(run: str) -> tuple[str, ...]:
+    # Catalogue texts repeat their runs of Chinese (an institution's name in its description and its
+    # courses' titles, 培训 in most of them): jieba cuts each once. Emptied when jieba learns a word.
+    return tuple(jieba.cut_for_search(run))
 
 
 def tokenize(text: str) -> list[str]:
@@ -272,6 +279,7 @@ def _add_jieba_word(term: str) -> None:
         if term not in _jieba_words:
             jieba.add_word(term, freq=max(jieba.get_FREQ(term) or 0, 20000))
             _jieba_words.add(term)
+            _cut_for_search.cache_clear()  # a run may now be cut otherwise
 
 
 def idf(document_frequency: int, documents: int) -> float:
