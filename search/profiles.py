@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.exchange.bulk import upsert_rows
 from catalog.models import (
     Country,
     CountryStrength,
@@ -131,29 +132,27 @@ def rebuild_profiles(
             stated.get(pk, {}), course_fields[pk], taxonomy.detect(analysis)
         )
         own = ratings[pk]
+        # In the order of PROFILE_COLUMNS, after the institution.
         profiles.append(
-            InstitutionProfile(
-                institution_id=pk,
-                specialties=specialties,
-                specialty_sources=sources,
-                token_counts=dict(sorted(Counter(tokens).items())),
-                length=len(tokens),
-                quality=quality_value(own, mean, today),
-                rating_mean=public_mean([overall for overall, _date in own]),
-                rating_count=len(own),
-                updated_at=timezone.now(),
-            )
+            [
+                pk,
+                specialties,
+                sources,
+                dict(sorted(Counter(tokens).items())),
+                len(tokens),
+                quality_value(own, mean, today),
+                public_mean([overall for overall, _date in own]),
+                len(own),
+            ]
         )
     with transaction.atomic():
         version = IndexVersion.bump()
-        for profile in profiles:
-            profile.index_version = version
-        InstitutionProfile.objects.bulk_create(
-            profiles,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["institution"],
-            update_fields=[*PROFILE_COLUMNS, "index_version", "updated_at"],
+        now = timezone.now()
+        upsert_rows(
+            InstitutionProfile,
+            ["institution_id", *PROFILE_COLUMNS, "index_version", "updated_at"],
+            (profile + [version, now] for profile in profiles),
+            unique="institution_id",
         )
     return len(profiles)
 
