@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext_noop
 
+from catalog.exchange.bulk import page_cache_for_import
 from catalog.exchange.keys import ExchangeError, Invalid, Message
 from catalog.exchange.pages import index_pages
 from catalog.exchange.registry import (
@@ -155,7 +156,7 @@ def _collector_paused() -> Iterator[None]:
 def _import(sources: Iterable[Source], *, dry_run: bool, progress: Progress | None) -> ImportReport:
     incoming = read(sources, progress)
     try:
-        with transaction.atomic():
+        with page_cache_for_import(transaction.get_connection()), transaction.atomic():
             ctx = ImportContext()
             check_references(incoming, ctx)
             plan = compare(incoming, progress)
