@@ -102,14 +102,15 @@ class PageType(RecordType):
         """The parent page of each record, in order, as rows of `pages.PARENT_COLUMNS`."""
         raise NotImplementedError
 
-    def build(self, record: dict, ctx: ImportContext) -> Row:
-        row = super().build(record, ctx)
-        row.title = row.draft_title = self.page_title(record)
-        row.slug = record[self.key]
-        return row
+    def build_rows(self, records: list[dict], ctx: ImportContext) -> list[Row]:
+        rows = super().build_rows(records, ctx)
+        for row, record in zip(rows, records, strict=True):
+            row.title = row.draft_title = self.page_title(record)
+            row.slug = record[self.key]
+        return rows
 
     def create(self, records: list[dict], ctx: ImportContext) -> None:
-        rows = [self.build(record, ctx) for record in records]
+        rows = self.build_rows(records, ctx)
         pages.add_children(self.model, list(zip(self.parents(records, ctx), rows, strict=True)))
         ctx.page_changed(self.model, [row.page_ptr_id for row in rows])
         self.created(rows, ctx)

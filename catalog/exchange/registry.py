@@ -62,6 +62,12 @@ class RecordType:
             )
             for key in self.stored
         ]
+        # Stored references that store as Ref does (the target's pk): name → target type.
+        self._plain_refs = {
+            key.name: key.target
+            for key in self.stored
+            if isinstance(key, Ref) and type(key).store is Ref.store
+        }
 
     def __repr__(self) -> str:
         return f"<RecordType {self.name}>"
@@ -132,7 +138,8 @@ class RecordType:
     def apply(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
         """Write created and changed records in bulk; the types they refer to are written already."""
         self.create(created, ctx)
-        self.update(updated, ctx)
+        if updated:  # an update reads every key's pk first: 100,000 of them for the evaluations
+            self.update(updated, ctx)
         ctx.forget(self.name)
         if self.self_refs:
             self.store_self_refs([*created, *(new for new, _old in updated)], ctx)
@@ -156,8 +163,34 @@ class RecordType:
             else:
                 put(attname, value if to_model is None else to_model(value))
 
+    def build_rows(self, records: list[dict], ctx: ImportContext) -> list[Row]:
+        """`build` of every record, key by key: a key's values are read from all records in one pass, and a
+        reference looks up its target's pks once, not once per record (100,000 evaluations name their
+        institution). A type with its own `build` or `store` builds record by record."""
+        if type(self).build is not RecordType.build or type(self).store is not RecordType.store:
+            return [self.build(record, ctx) for record in records]
+        rows = [Row() for _record in records]
+        for name, attname, to_model, store in self._storing:
+            values = [record.get(name, _ABSENT) for record in records]
+            if store is None:
+                if to_model is not None:
+                    values = [value if value is _ABSENT else to_model(value) for value in values]
+                for row, value in zip(rows, values, strict=True):
+                    if value is not _ABSENT:
+                        row[attname] = value
+            elif name in self._plain_refs:
+                pks = ctx.pks(self._plain_refs[name])
+                for row, value in zip(rows, values, strict=True):
+                    if value is not _ABSENT:
+                        row[attname] = None if value is None else pks[value]
+            else:
+                for row, value in zip(rows, values, strict=True):
+                    if value is not _ABSENT:
+                        store(row, value, ctx)
+        return rows
+
     def create(self, records: list[dict], ctx: ImportContext) -> None:
-        insert_rows(self.model, [self.build(record, ctx) for record in records])
+        insert_rows(self.model, self.build_rows(records, ctx))
 
     def update_fields(self) -> list[str]:
         """The attnames an update writes."""
@@ -165,11 +198,9 @@ class RecordType:
 
     def update(self, pairs: list[UpdatePair], ctx: ImportContext) -> list[Row]:
         pks = ctx.pks(self.name)
-        rows = []
-        for new, _old in pairs:
-            row = self.build(new, ctx)
+        rows = self.build_rows([new for new, _old in pairs], ctx)
+        for row, (new, _old) in zip(rows, pairs, strict=True):
             row.pk = pks[new[self.key]]
-            rows.append(row)
         update_rows(self.model, rows, self.update_fields())
         return rows
 
@@ -185,6 +216,8 @@ class RecordType:
         update_rows(self.model, rows, [key.attname for key in self.self_refs])
 
     def replace_relations(self, created: list[dict], updated: list[UpdatePair], ctx: ImportContext) -> None:
+        if not self.relations:
+            return
         pks = ctx.pks(self.name)
         for relation in self.relations:
             values = {pks[record[self.key]]: record[relation.name] for record in created}
