@@ -79,12 +79,13 @@ def label_mean(overalls: Collection[float], prior_mean: float) -> float | None:
     return (sum(overalls) + PRIOR_WEIGHT * prior_mean) / (len(overalls) + PRIOR_WEIGHT)
 
 
-def label_mean_expression(total, count, prior_mean: float):
-    """`label_mean` as an SQL expression of the period's sum and number of overall ratings."""
+def label_mean_expression(total, count, prior_mean):
+    """`label_mean` as an SQL expression of the period's sum and number of overall ratings; `prior_mean` a
+    number or an SQL expression (`catalogue_mean_expression()`)."""
     from django.db.models import FloatField, Value
     from django.db.models.functions import Cast
 
-    prior = Value(PRIOR_WEIGHT * prior_mean, output_field=FloatField())
+    prior = Value(float(PRIOR_WEIGHT), output_field=FloatField()) * prior_mean
     return (Cast(total, FloatField()) + prior) / (Cast(count, FloatField()) + Value(PRIOR_WEIGHT))
 
 
@@ -107,6 +108,19 @@ def catalogue_mean() -> float:
 
     mean = Evaluation.objects.counted().aggregate(m=Avg("overall"))["m"]
     return mean if mean is not None else DEFAULT_MEAN
+
+
+def catalogue_mean_expression():
+    """`catalogue_mean()` as a subquery of the query that reads it: computed (once) only when that query
+    runs, so a page whose list comes from the cache does not average every evaluation to build it."""
+    from django.db.models import Avg, FloatField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from catalog.models import Evaluation
+
+    # values() over a constant: no GROUP BY, one row averaging every counted evaluation.
+    mean = Evaluation.objects.counted().order_by().values(all=Value(1)).annotate(m=Avg("overall")).values("m")
+    return Coalesce(Subquery(mean), Value(DEFAULT_MEAN), output_field=FloatField())
 
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 120, 24

@@ -68,7 +68,7 @@ class InstitutionQuerySet(PageQuerySet):
         `label_count` and `label_mean`, the period's counted evaluations and smoothed mean it rests on.
         Computed by correlated subqueries, not aggregates, so the directory can filter and count by it."""
         from catalog.models import Evaluation, QualityLabelRule
-        from catalog.quality import LABEL_BLOCKERS, catalogue_mean, label_mean_expression
+        from catalog.quality import LABEL_BLOCKERS, catalogue_mean_expression, label_mean_expression
 
         rule = rule or QualityLabelRule.load()
         since = timezone.localdate() - datetime.timedelta(days=round(365.25 * rule.recent_years))
@@ -84,7 +84,10 @@ class InstitutionQuerySet(PageQuerySet):
                 Value(0.0),
                 output_field=FloatField(),
             ),
-        ).annotate(label_mean=label_mean_expression(F("label_total"), F("label_count"), catalogue_mean()))
+        )
+        # The catalogue mean as a subquery: a page whose list is cached never averages the evaluations.
+        mean = label_mean_expression(F("label_total"), F("label_count"), catalogue_mean_expression())
+        queryset = queryset.annotate(label_mean=mean)
         if not rule.enabled:
             return queryset.annotate(quality_label=Value(False, output_field=BooleanField()))
         earned = Q(status="active", label_count__gte=rule.min_evaluations, label_mean__gte=rule.min_mean)

@@ -177,6 +177,16 @@ def test_the_cached_pages_are_never_stale(client, tum_excellent, rule, people):
     assert shown() == (True, True)
 
 
+def test_a_cached_directory_averages_no_evaluations_for_a_signed_in_visitor(client, tum_excellent, people):
+    """The catalogue mean the label rests on is part of the list's query: a list served from the cache (as
+    the signed-in, whose page is built each time, have theirs) reads no evaluation."""
+    client.force_login(people["xu"])
+    assert "data-quality-label" in client.get(DIRECTORY).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        assert "data-quality-label" in client.get(DIRECTORY).content.decode()
+    assert not [query["sql"] for query in captured if "catalog_evaluation" in query["sql"]]
+
+
 @pytest.mark.parametrize(
     "prefix, words",
     [
