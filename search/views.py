@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from catalog.numbers import positive_int
 from catalog.roles import office_required
 from catalog.tasks import enqueue_with_transaction
+from catalog.views.admin import admin_header
 from search.models import SuggestionStatus, SynonymSuggestion
 from search.synonyms import decide
 from search.tasks import suggest_synonyms
@@ -43,6 +44,7 @@ def synonym_suggestions(request: HttpRequest) -> HttpResponse:
         request,
         "search/admin/synonym_suggestions.html",
         {
+            **admin_header(_("Synonym suggestions"), "tag"),
             "page_obj": page,
             "status": status,
             "statuses": SuggestionStatus.choices,

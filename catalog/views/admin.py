@@ -24,6 +24,12 @@ MAX_UPLOAD = 100 * 1024 * 1024
 LISTED = 10
 
 
+def admin_header(title: str, icon: str) -> dict[str, str]:
+    """An admin page's title and icon as Wagtail's generic admin template (wagtailadmin/generic/base.html)
+    reads them: in <title> and in the page's header."""
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
 class UploadForm(forms.Form):
     """One catalogue file in the exchange format."""
 
@@ -48,7 +54,8 @@ def import_catalogue(request: HttpRequest) -> HttpResponse:
         upload = upload_catalogue(file.name, file.read(), by=request.user)
         return redirect("catalog_import_upload", pk=upload.pk)
     uploads = CatalogueUpload.objects.without_file().select_related("uploaded_by")[:LISTED]
-    return TemplateResponse(request, "catalog/admin/import_form.html", {"form": form, "uploads": uploads})
+    context = {"form": form, "uploads": uploads, **admin_header(_("Import catalogue"), "upload")}
+    return TemplateResponse(request, "catalog/admin/import_form.html", context)
 
 
 @office_required
@@ -64,7 +71,12 @@ def catalogue_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog_import_upload", pk=upload.pk)
     # The reader's messages, in the language of whoever reads the page now.
     errors = [str(Message.from_json(error)) for error in upload.errors]
-    context = {"upload": upload, "rows": _rows(upload), "errors": errors}
+    context = {
+        "upload": upload,
+        "rows": _rows(upload),
+        "errors": errors,
+        **admin_header(_("Import catalogue"), "upload"),
+    }
     return TemplateResponse(request, "catalog/admin/import_upload.html", context)
 
 

@@ -106,7 +106,11 @@ def confirm(client, tasks, upload_: CatalogueUpload, *, run: bool = True):
 def test_the_urls_and_menu_item_are_registered(office):
     assert reverse("catalog_import") == URL
     assert reverse("catalog_import_upload", args=[7]) == f"{URL}7/"
-    assert office.get(URL).status_code == 200
+    page = office.get(URL).content.decode()
+    # Wagtail's generic admin page: the title in <title> and in the header, with the page's icon.
+    assert "<title>导入目录数据 - Wagtail</title>" in page
+    header = r'<h1 class="w-header__title"[^>]*>\s*<svg class="icon icon-upload[^>]*>.*?</svg>\s*导入目录数据'
+    assert re.search(header, page)
     assert URL in office.get(reverse("wagtailadmin_home")).content.decode()
 
 
