@@ -447,7 +447,14 @@ class Ref(Key):
 
 class Relation(Key, abc.ABC):
     """A key kept in rows of its own (many-to-many, weighted children), written after its owner.
-    Each kind of relation says how its rows are read (`load`) and written (`replace`)."""
+    Each kind of relation says how its rows are read (`load`) and written (`replace`); its value is a list
+    of references to `target` records, named by their `target_key`."""
+
+    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
+        kwargs.setdefault("default", [])
+        super().__init__(name, **kwargs)
+        self.target = target
+        self.target_key = target_key
 
     def store(self, obj: Any, value: Any, ctx: Any) -> None:
         pass  # saved by replace() once the owner has its primary key
@@ -463,12 +470,6 @@ class Relation(Key, abc.ABC):
 
 class RefList(Relation):
     """A set of references kept in a many-to-many field; canonical form: sorted, without repeats."""
-
-    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
-        kwargs.setdefault("default", [])
-        super().__init__(name, **kwargs)
-        self.target = target
-        self.target_key = target_key
 
     def clean(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
@@ -514,12 +515,6 @@ class RefList(Relation):
 class Weighted(Relation):
     """Weighted fields kept as orderable child rows (specialties, strengths):
     [{"field": …, "weight": 0–1}], in the order given."""
-
-    def __init__(self, name: str, target: str, *, target_key: str, **kwargs):
-        kwargs.setdefault("default", [])
-        super().__init__(name, **kwargs)
-        self.target = target
-        self.target_key = target_key
 
     def clean(self, value: Any) -> list[dict]:
         if not isinstance(value, list):
