@@ -19,6 +19,8 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 CHUNK = 1000
+# Rows in one multi-row upsert statement (PostgreSQL).
+UPSERT_CHUNK = 500
 # SQLite's page cache while an import writes, in KiB: 10,000 institutions with 100,000 evaluations fill about
 # 50 MB of pages. With SQLite's default of 2 MB, a transaction that size spills its pages to the file and
 # reads them back, half a million system calls.
@@ -277,13 +279,16 @@ def upsert_rows(
         for field in fields
         if field.column != unique_column
     )
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-        quote(unique_column),
-        updated,
-    )
+    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
+
+    def sql(rows: int) -> str:
+        return "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(field.column) for field in fields),
+            ", ".join([placeholders] * rows),
+            quote(unique_column),
+            updated,
+        )
 
     def values(chunk: list[Sequence[Any]]) -> list[tuple]:
         columns = []
@@ -295,5 +300,11 @@ def upsert_rows(
         return list(zip(*columns, strict=True))
 
     with connection.cursor() as cursor:
-        for chunk in chunked(list(rows), CHUNK):
-            cursor.executemany(sql, values(chunk))
+        if connection.vendor == "sqlite":
+            # One prepared statement for every row, looped over in C by sqlite3.
+            for chunk in chunked(list(rows), CHUNK):
+                cursor.executemany(sql(1), values(chunk))
+            return
+        # psycopg sends each row of executemany as a statement of its own: PostgreSQL takes a chunk in one.
+        for chunk in chunked(list(rows), UPSERT_CHUNK):
+            cursor.execute(sql(len(chunk)), [value for row in values(chunk) for value in row])
