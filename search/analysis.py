@@ -88,8 +88,18 @@ def analyse(text: str) -> Analysis:
         return Analysis((), (), ())
     text = text.lower()
     english = tuple(_LATIN_WORD.findall(_CJK_RUN.sub(" ", text)))
-    chinese = tuple(word for run in _CJK_RUN.findall(text) for word in _cut_for_search(run))
+    chinese = tuple(
+        word
+        for run in _CJK_RUN.findall(text)
+        for word in (_cut_for_search(run) if len(run) <= CACHED_RUN else jieba.cut_for_search(run))
+    )
     return Analysis(english, tuple(stem(word) for word in english), chinese)
+
+
+# The longest run of Chinese whose cut is kept: names and phrases repeat, long runs rarely do, and a bound
+# keeps what anyone can send (a demand, a query) from filling a web worker's memory: at most 50,000 runs of
+# 64 characters.
+CACHED_RUN = 64
 
 
 @functools.lru_cache(maxsize=50_000)
