@@ -78,15 +78,10 @@ class CourseLibraryPage(BilingualIndexPage):
     subpage_types: list[str] = []
     max_count = 1
 
+    filterset_class = "catalog.filters.CourseFilter"
+
     class Meta:
         verbose_name = _("course library")
 
-    def get_context(self, request, *args, **kwargs):
-        from catalog.filters import CourseFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        courses = Course.objects.public().filter(premium=True).select_related("provider__country")
-        library = CourseFilter(request.GET, queryset=courses, request=request)
-        context["filter"] = library
-        context["page_obj"] = self.paginate(request, library.qs)
-        return context
+    def listed(self):
+        return Course.objects.public().filter(premium=True).select_related("provider__country")

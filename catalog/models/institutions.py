@@ -45,21 +45,13 @@ class InstitutionIndexPage(BilingualIndexPage):
     subpage_types = ["catalog.Institution"]
     max_count = 1
 
+    filterset_class = "catalog.filters.InstitutionFilter"
+
     class Meta:
         verbose_name = _("institution directory")
 
-    def get_context(self, request, *args, **kwargs):
-        from catalog.filters import InstitutionFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        directory = InstitutionFilter(
-            request.GET,
-            queryset=Institution.objects.public().with_quality().with_quality_label(),
-            request=request,
-        )
-        context["filter"] = directory
-        context["page_obj"] = self.paginate(request, directory.qs.select_related("country"))
-        return context
+    def listed(self):
+        return Institution.objects.public().with_quality().with_quality_label().select_related("country")
 
 
 class Institution(ExchangedPage, Page):

@@ -21,22 +21,17 @@ class OutcomeIndexPage(BilingualIndexPage):
     subpage_types = ["catalog.Outcome"]
     max_count = 1
 
+    filterset_class = "catalog.filters.OutcomeFilter"
+
     class Meta:
         verbose_name = _("outcome showcase")
 
-    def get_context(self, request, *args, **kwargs):
-        from catalog.filters import OutcomeFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        outcomes = (
+    def listed(self):
+        return (
             Outcome.objects.public()
             .select_related("country")
             .prefetch_related("fields", "images__image__renditions")
         )
-        showcase = OutcomeFilter(request.GET, queryset=outcomes, request=request)
-        context["filter"] = showcase
-        context["page_obj"] = self.paginate(request, showcase.qs)
-        return context
 
 
 class Outcome(TitledSummaryPage):

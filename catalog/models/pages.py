@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -60,7 +61,8 @@ class TitledSummaryPage(ExchangedPage, Page):
 
 
 class BilingualIndexPage(Page):
-    """An index page with an introduction in both languages."""
+    """An index page with an introduction in both languages, listing `listed()` through the filters of
+    `filterset_class` a page at a time."""
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=255, blank=True)
     intro_zh = models.TextField(_("introduction (Chinese)"), blank=True)
@@ -73,12 +75,26 @@ class BilingualIndexPage(Page):
         FieldPanel("intro_en"),
     ]
 
+    # A path, not the class: catalog.filters imports the models.
+    filterset_class = ""
+
     class Meta:
         abstract = True
 
     @property
     def heading(self) -> str:
         return pick_language(self.title_zh, self.title)
+
+    def listed(self) -> models.QuerySet:
+        """What the page lists before the reader's filters."""
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        found = import_string(self.filterset_class)(request.GET, queryset=self.listed(), request=request)
+        context["filter"] = found
+        context["page_obj"] = self.paginate(request, found.qs)
+        return context
 
     @staticmethod
     def paginate(request, items, size: int = PAGE_SIZE):
