@@ -65,7 +65,8 @@ def training_groups(count: int, demand_records: list, rng: random.Random) -> lis
     from django.utils import timezone
 
     from catalog.models import Field, Institution
-    from matching.models import Demand, DemandStatus, Inquiry, InquiryStatus, OrganizingUnit, TrainingGroup
+    from matching.choices import DemandStatus, InquiryStatus
+    from matching.models import Demand, Inquiry, OrganizingUnit, TrainingGroup
     from search.ranking import rank
 
     leader = get_user_model().objects.create_user("leader", "leader@example.org", "pw")

@@ -11,14 +11,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.models import (
-    Country,
-    Course,
-    Field,
-    Institution,
-    InstitutionKind,
-    Outcome,
-)
+from catalog.choices import InstitutionKind
+from catalog.models import Country, Course, Field, Institution, Outcome
 from catalog.places import language_name
 from catalog.text import reader_is_chinese
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 # What each side rates from 1 to 5 after a training, with the labels every form and page shows. The group
@@ -31,6 +32,9 @@ GROUP_CRITERIA = {
 # The ranking must not let one 5.0 beat forty 4.6s, nor ten-year-old evaluations weigh like last year's: it
 # adds PRIOR_WEIGHT evaluations' worth of the catalogue mean, and an evaluation loses half its weight every
 # HALF_LIFE_YEARS.
+# The evaluation scale: every rating lies on it, and so does every setting a mean rating is compared with.
+RATING_SCALE = [MinValueValidator(1), MaxValueValidator(5)]
+
 PRIOR_WEIGHT = 5.0
 HALF_LIFE_YEARS = 4.0
 # The catalogue mean while no evaluation counts yet.

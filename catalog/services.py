@@ -11,15 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
-from catalog.models import (
-    CatalogueUpload,
-    Institution,
-    InstitutionStaff,
-    InstitutionStatus,
-    StaffInvitation,
-    StatusChange,
-    UploadStatus,
-)
+from catalog.choices import InstitutionStatus, UploadStatus
+from catalog.models import CatalogueUpload, Institution, InstitutionStaff, StaffInvitation, StatusChange
 from catalog.tasks import check_upload, email, enqueue_with_transaction, forget_uploads_later, import_upload
 
 STAFF_GROUP_PREFIX = "Institution staff: "

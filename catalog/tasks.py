@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from catalog.choices import UploadStatus
 from catalog.exchange import ExchangeError, ImportReport, Source, import_catalog
-from catalog.models import CatalogueUpload, UploadStatus
+from catalog.models import CatalogueUpload
 
 # A mail server that does not answer is tried again later, up to this many times, waiting longer each time.
 EMAIL_ATTEMPTS = 8

@@ -16,21 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.roles import FOREIGN_AFFAIRS, OFFICE_REVIEWERS
+from matching.choices import ItemStatus, PlanAction, QuotaHolderKind, Stage
 from matching.models import (
     AnnualPlan,
     Demand,
-    ItemStatus,
     OrganizingUnit,
     PlanEvent,
     PlanItem,
     PlanYear,
     Project,
     Quota,
-    Stage,
     SupervisingDepartment,
     UnitMembership,
 )
-from matching.models.planning import QuotaHolderKind
 from matching.services.planning import demand_values
 
 DEPARTMENT = "江苏省人民政府"
@@ -100,27 +98,23 @@ def planned(
     if submitted is None:
         return plan
     submitted_by = people["unit"]
-    PlanEvent.objects.create(
-        plan=plan, level=Stage.UNIT, action=PlanEvent.Action.SUBMITTED, actor=submitted_by
-    )
+    PlanEvent.objects.create(plan=plan, level=Stage.UNIT, action=PlanAction.SUBMITTED, actor=submitted_by)
     for level in PASSED[stage]:
         actor = people[level]
         PlanEvent.objects.create(
-            plan=plan, project=project, level=level, action=PlanEvent.Action.REVIEWED, rank=1, actor=actor,
+            plan=plan, project=project, level=level, action=PlanAction.REVIEWED, rank=1, actor=actor,
             decision=ItemStatus.APPROVED, opinion="符合单位职能，培训内容必要。",
         )  # fmt: skip
         last = level == Stage.FOREIGN_AFFAIRS
-        action = PlanEvent.Action.APPROVED if last else PlanEvent.Action.FORWARDED
+        action = PlanAction.APPROVED if last else PlanAction.FORWARDED
         PlanEvent.objects.create(plan=plan, level=level, action=action, actor=actor)
     if returned:
         actor = people[Stage.DEPARTMENT]
         PlanEvent.objects.create(
-            plan=plan, project=project, level=Stage.DEPARTMENT, action=PlanEvent.Action.REVIEWED, rank=1,
+            plan=plan, project=project, level=Stage.DEPARTMENT, action=PlanAction.REVIEWED, rank=1,
             actor=actor, decision=ItemStatus.RETURNED, opinion=returned,
         )  # fmt: skip
-        PlanEvent.objects.create(
-            plan=plan, level=Stage.DEPARTMENT, action=PlanEvent.Action.RETURNED, actor=actor
-        )
+        PlanEvent.objects.create(plan=plan, level=Stage.DEPARTMENT, action=PlanAction.RETURNED, actor=actor)
     return plan
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from catalog.exchange import ImportContext, Invalid, RecordType, UpdatePair, register
 from catalog.exchange.keys import Bool, Choice, Code, Int, Number, Obj, RefList, Text
-from matching.models import Demand, DemandCategory, OrganizerLevel, OrganizingUnit, unit_key
-from matching.models.demands import SpecialProjectKind
+from matching.choices import OrganizerLevel, SpecialProjectKind
+from matching.models import Demand, DemandCategory, OrganizingUnit, unit_key
 from search.demand import DemandRecord
 
 _UNITS = "organizing_units"

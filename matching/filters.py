@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import TEXT_SEARCH, FacetedFilterSet, TextSearchMixin, country_facet, field_facet
 from catalog.roles import is_office
-from matching.models import Demand, DemandCategory, DemandStatus, member_unit
+from matching.choices import DemandStatus
+from matching.models import Demand, DemandCategory, member_unit
 from search.text_search import Document, TextCollection, keys
 
 # Days abroad in the ranges the rules care about: under the 10- and 14-day minimums, short-term, and

@@ -9,14 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from matching.models.planning import (
-    REVIEW_LEVELS,
-    FundingSource,
-    PlanEvent,
-    Project,
-    Stage,
-    department_of,
-)
+from matching.choices import FundingSource, PlanAction, Stage
+from matching.models.planning import REVIEW_LEVELS, PlanEvent, Project, department_of
 from matching.views.application import (
     Section,
     _participants,
@@ -81,7 +75,7 @@ def _programme_section(project: Project) -> Section | None:
 def opinion_rows(project: Project) -> list[tuple[str, str]]:
     """Each reviewing level's last decision on the project, its opinion, rank, who and when."""
     latest: dict[str, PlanEvent] = {}
-    events = PlanEvent.objects.filter(project=project, action=PlanEvent.Action.REVIEWED)
+    events = PlanEvent.objects.filter(project=project, action=PlanAction.REVIEWED)
     for event in events.select_related("actor").order_by("at", "pk"):
         latest[event.level] = event
     rows = []

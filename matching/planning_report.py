@@ -14,7 +14,8 @@ from django.utils.translation import pgettext
 
 from catalog.quality import shown_mean
 from catalog.text import pick_language
-from matching.models import AnnualPlan, GroupEvaluation, ItemStatus, PlanEvent, Project, Side, UnitOutcome
+from matching.choices import ItemStatus, PlanAction, Side
+from matching.models import AnnualPlan, GroupEvaluation, PlanEvent, Project, UnitOutcome
 from matching.models.planning import REVIEW_LEVELS, SupervisingDepartment
 from matching.services.planning import approved_projects
 from matching.statistics import Table
@@ -257,7 +258,7 @@ BAR_PNG = _bar_png()
 def summary_table(plan: AnnualPlan) -> Table:
     """The plan's application summary table: one row per project with its terms and each level's opinion."""
     opinions: dict[tuple[int, str], str] = {}
-    for event in PlanEvent.objects.filter(plan=plan, action=PlanEvent.Action.REVIEWED).order_by("at", "pk"):
+    for event in PlanEvent.objects.filter(plan=plan, action=PlanAction.REVIEWED).order_by("at", "pk"):
         opinions[(event.project_id, event.level)] = f"{event.get_decision_display()}: {event.opinion}".strip(
             ": "
         )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CountryStrength
 from catalog.quality import public_mean
-from matching.models import DemandCategory, GroupEvaluation, OrganizingUnit, Side, UnitOutcome
+from matching.choices import Side
+from matching.models import DemandCategory, GroupEvaluation, OrganizingUnit, UnitOutcome
 from matching.models.planning import PlanningSettings, Project
 from matching.rules import ERROR, WARNING
 from matching.services import planning

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.choices import InstitutionStatus
+from catalog.models import Country, Field, Institution
 from catalog.text import pick_language
-from matching.models import DemandCategory, OrganizerLevel
+from matching.choices import OrganizerLevel
+from matching.models import DemandCategory
 from search.demand import MISSING, DemandRecord
 
 MAX_GROUP_SIZE = 25

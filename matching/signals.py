@@ -10,11 +10,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
+from catalog.choices import InstitutionStatus
 from catalog.exchange import catalog_imported
-from catalog.models import Course, Institution, InstitutionStatus, Outcome
+from catalog.models import Course, Institution, Outcome
 from catalog.signals import bump_after_commit
 from catalog.tasks import enqueue_with_transaction
-from matching.models import Demand, DemandStatus, Inquiry, InquiryStatus, Report, Side
+from matching.choices import DemandStatus, InquiryStatus, Side
+from matching.models import Demand, Inquiry, Report
 from matching.services.negotiation import TITLE_SHOWN, inquiry_url, people_of
 from matching.services.notify import notify
 from matching.services.outcomes import publish_files, withdraw_files

@@ -13,10 +13,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.models import Country, Field, Institution, InstitutionStatus
+from catalog.choices import InstitutionStatus
+from catalog.models import Country, Field, Institution
 from catalog.quality import shown_mean
 from catalog.text import pick_language
-from matching.models import DemandStatus, Inquiry, InquiryEvent, InquiryStatus
+from matching.choices import DemandStatus, InquiryStatus
+from matching.models import Inquiry, InquiryEvent
 from search.models import InstitutionProfile
 
 # Evaluations of institutions are the ones units give them (`counted_evaluations`); the other direction

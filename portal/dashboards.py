@@ -15,19 +15,16 @@ from wagtail.models import Page, TaskState, WorkflowState
 
 from catalog.models import Institution
 from catalog.roles import is_expert, is_office, staff_institution
+from matching.choices import DemandStatus, InquiryStatus, ReportStatus, Side
 from matching.models import (
     Alert,
     AlertHit,
     Demand,
-    DemandStatus,
     ExpertReview,
     Inquiry,
     InquiryMessage,
-    InquiryStatus,
     OrganizingUnit,
     Report,
-    ReportStatus,
-    Side,
     UnitMembership,
 )
 from matching.models.planning import AnnualPlan, is_foreign_affairs

@@ -8,10 +8,11 @@ import contextlib
 import uuid
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+
+from catalog.fields import acted_by
 
 
 class InstitutionProfile(models.Model):
@@ -188,14 +189,7 @@ class SynonymSuggestion(models.Model):
         _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
     )
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = acted_by(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:

@@ -10,16 +10,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from catalog import models as catalogue
 from catalog.exchange.bulk import upsert_rows
-from catalog.models import (
-    Country,
-    CountryStrength,
-    Course,
-    Evaluation,
-    Field,
-    Institution,
-    InstitutionSpecialty,
-)
 from catalog.quality import catalogue_mean, public_mean
 from search.analysis import FieldTerms, Taxonomy, analyse, tokenize
 from search.cache import until_taxonomy_changes
@@ -52,7 +44,7 @@ def load_taxonomy() -> Taxonomy:
     return Taxonomy(
         [
             FieldTerms(code, parent, (name_en, name_zh, *synonyms))
-            for code, parent, name_en, name_zh, synonyms in Field.objects.values_list(
+            for code, parent, name_en, name_zh, synonyms in catalogue.Field.objects.values_list(
                 "code", "parent__code", "name_en", "name_zh", "synonyms"
             )
         ]
@@ -63,7 +55,7 @@ def load_taxonomy() -> Taxonomy:
 def country_strengths() -> dict[str, dict[str, float]]:
     """Each country's strength in each field: `strengths[country][field]`, 0 to 1."""
     strengths: dict[str, dict[str, float]] = {}
-    for country, code, weight in CountryStrength.objects.values_list(
+    for country, code, weight in catalogue.CountryStrength.objects.values_list(
         "country__code", "field__code", "weight"
     ):
         strengths.setdefault(country, {})[code] = weight
@@ -75,7 +67,7 @@ def country_words() -> frozenset[str]:
     """The countries' names that are one word ("荷兰", "Germany"), as tokens: in a demand's text they say
     where, which the destination signal reads, not what about."""
     words: set[str] = set()
-    for names in Country.objects.values_list("name_en", "name_zh"):
+    for names in catalogue.Country.objects.values_list("name_en", "name_zh"):
         for name in names:
             tokens = tokenize(name)
             if len(tokens) == 1:
@@ -102,7 +94,7 @@ def rebuild_profiles(
 
     rows = [
         row
-        for row in of(Institution.objects.all(), "pk").values_list(
+        for row in of(catalogue.Institution.objects.all(), "pk").values_list(
             "pk", "name_en", "name_zh", "description_en", "description_zh"
         )
         if wanted is None or row[0] in wanted
@@ -111,24 +103,24 @@ def rebuild_profiles(
         return 0
     taxonomy = taxonomy or _fresh_taxonomy()
     stated = _by_institution(
-        of(InstitutionSpecialty.objects.all(), "institution_id").values_list(
+        of(catalogue.InstitutionSpecialty.objects.all(), "institution_id").values_list(
             "institution_id", "field__code", "weight"
         )
     )
     course_texts: dict[int, list[str]] = defaultdict(list)
     course_fields: dict[int, set[str]] = defaultdict(set)
     for provider, title_en, title_zh, summary_en, summary_zh in of(
-        Course.objects.filter(live=True), "provider_id"
+        catalogue.Course.objects.filter(live=True), "provider_id"
     ).values_list("provider_id", "title_en", "title_zh", "summary_en", "summary_zh"):
         course_texts[provider] += [title_en, title_zh, summary_en, summary_zh]
-    for provider, code in of(Course.fields.through.objects.all(), "course__provider_id").values_list(
-        "course__provider_id", "field__code"
-    ):
+    for provider, code in of(
+        catalogue.Course.fields.through.objects.all(), "course__provider_id"
+    ).values_list("course__provider_id", "field__code"):
         course_fields[provider].add(code)
     ratings: dict[int, list[tuple[float, datetime.date]]] = defaultdict(list)
-    for institution_id, overall, date in of(Evaluation.objects.counted(), "institution_id").values_list(
-        "institution_id", "overall", "date"
-    ):
+    for institution_id, overall, date in of(
+        catalogue.Evaluation.objects.counted(), "institution_id"
+    ).values_list("institution_id", "overall", "date"):
         ratings[institution_id].append((overall, date))
     mean, today = catalogue_mean(), timezone.localdate()
 
@@ -170,7 +162,7 @@ def rebuild_profiles(
 def _most_of_the_catalogue(ids: set[int]) -> bool:
     """Whether a rebuild of these institutions reads its source tables whole: for half the catalogue or more
     (an import's new institutions), cheaper than five queries naming every id."""
-    return len(ids) > WHOLE_TABLES_FROM and 2 * len(ids) >= Institution.objects.count()
+    return len(ids) > WHOLE_TABLES_FROM and 2 * len(ids) >= catalogue.Institution.objects.count()
 
 
 def _by_institution(rows) -> dict[int, dict[str, float]]:

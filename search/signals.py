@@ -9,16 +9,8 @@ from collections.abc import Iterable
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from catalog import models as catalogue
 from catalog.exchange import catalog_imported
-from catalog.models import (
-    Country,
-    CountryStrength,
-    Course,
-    Evaluation,
-    Field,
-    Institution,
-    InstitutionSpecialty,
-)
 from catalog.tasks import enqueue_with_transaction
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import rebuild_profiles
@@ -34,8 +26,8 @@ def rebuild_now(institution_ids: Iterable[int | None]) -> None:
         index_later(ids)
 
 
-@receiver(post_save, sender=Institution)
-@receiver(post_delete, sender=Institution)
+@receiver(post_save, sender=catalogue.Institution)
+@receiver(post_delete, sender=catalogue.Institution)
 def institution_changed(sender, instance, **kwargs):
     if kwargs.get("signal") is post_delete:
         # Deleting its specialties and courses first rebuilt the profile of the institution going away.
@@ -48,27 +40,31 @@ def institution_changed(sender, instance, **kwargs):
 
 # The rows that go into an institution's profile, and the key that names their institution. An evaluation
 # moves the catalogue mean too, but by little; the next full rebuild takes it in.
-INSTITUTION_OF = {InstitutionSpecialty: "institution_id", Course: "provider_id", Evaluation: "institution_id"}
+INSTITUTION_OF = {
+    catalogue.InstitutionSpecialty: "institution_id",
+    catalogue.Course: "provider_id",
+    catalogue.Evaluation: "institution_id",
+}
 
 
-@receiver(post_save, sender=InstitutionSpecialty)
-@receiver(post_delete, sender=InstitutionSpecialty)
-@receiver(post_save, sender=Course)
-@receiver(post_delete, sender=Course)
-@receiver(post_save, sender=Evaluation)
-@receiver(post_delete, sender=Evaluation)
+@receiver(post_save, sender=catalogue.InstitutionSpecialty)
+@receiver(post_delete, sender=catalogue.InstitutionSpecialty)
+@receiver(post_save, sender=catalogue.Course)
+@receiver(post_delete, sender=catalogue.Course)
+@receiver(post_save, sender=catalogue.Evaluation)
+@receiver(post_delete, sender=catalogue.Evaluation)
 def profile_row_changed(sender, instance, **kwargs):
     rebuild_now([getattr(instance, INSTITUTION_OF[sender])])
 
 
-@receiver(m2m_changed, sender=Course.fields.through)
+@receiver(m2m_changed, sender=catalogue.Course.fields.through)
 def course_fields_changed(sender, instance, **kwargs):
-    if isinstance(instance, Course):
+    if isinstance(instance, catalogue.Course):
         rebuild_now([instance.provider_id])
 
 
-@receiver(post_save, sender=Field)
-@receiver(post_delete, sender=Field)
+@receiver(post_save, sender=catalogue.Field)
+@receiver(post_delete, sender=catalogue.Field)
 def taxonomy_changed(sender, instance, **kwargs):
     # Rebuilding every profile inside the admin's request would make saving one field take as long as the
     # whole catalogue. So demands are read with the new taxonomy at once (its stamp moves now), and the
@@ -79,10 +75,10 @@ def taxonomy_changed(sender, instance, **kwargs):
     enqueue_with_transaction(rebuild_all_profiles)
 
 
-@receiver(post_save, sender=Country)
-@receiver(post_delete, sender=Country)
-@receiver(post_save, sender=CountryStrength)
-@receiver(post_delete, sender=CountryStrength)
+@receiver(post_save, sender=catalogue.Country)
+@receiver(post_delete, sender=catalogue.Country)
+@receiver(post_save, sender=catalogue.CountryStrength)
+@receiver(post_delete, sender=catalogue.CountryStrength)
 def country_changed(sender, instance, **kwargs):
     IndexVersion.bump(taxonomy=True)
 
@@ -98,7 +94,7 @@ def catalogue_imported(sender, institution_ids, report, **kwargs):
     if changed(report, "field") or changed(report, "country"):
         IndexVersion.bump(taxonomy=True)
     if changed(report, "field"):
-        institution_ids = list(Institution.objects.values_list("pk", flat=True))
+        institution_ids = list(catalogue.Institution.objects.values_list("pk", flat=True))
     if institution_ids:
         rebuild_profiles(institution_ids)
     else:

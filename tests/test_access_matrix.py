@@ -21,16 +21,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import Evaluation, Institution, InstitutionStaff, StaffInvitation
+from matching.choices import InquiryStatus, Side
 from matching.models import (
     Demand,
     ExpertReview,
     Inquiry,
     InquiryMessage,
-    InquiryStatus,
     LogEntry,
     Notification,
     Proposal,
-    Side,
     TrainingGroup,
     UnitMembership,
 )
@@ -1162,7 +1161,7 @@ DECISION = {"decision": "uphold", "resolution": "The listing was corrected."}
 
 @pytest.fixture
 def alert_world(world, people, small_catalogue) -> dict:
-    from matching.models import AlertKind, Frequency, ReportKind
+    from matching.choices import AlertKind, Frequency, ReportKind
     from matching.services.alerts import save_alert, unsubscribe_token
     from matching.services.reports import file_report
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
+from catalog.choices import Delivery, EvaluationDirection, InstitutionKind, InstitutionStatus, Region
 from catalog.exchange import pages
 from catalog.exchange.bulk import Row, chunked
 from catalog.exchange.keys import (
@@ -34,17 +35,12 @@ from catalog.exchange.registry import ImportContext, RecordType, UpdatePair, reg
 from catalog.models import (
     Country,
     Course,
-    Delivery,
     Evaluation,
-    EvaluationDirection,
     Field,
     Institution,
     InstitutionIndexPage,
-    InstitutionKind,
-    InstitutionStatus,
     Outcome,
     OutcomeIndexPage,
-    Region,
 )
 
 

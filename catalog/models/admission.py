@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from catalog.models.institutions import Institution, InstitutionStatus
+from catalog.choices import InstitutionStatus
+from catalog.fields import acted_by, evaluation_years
+from catalog.models.institutions import Institution
+from catalog.quality import RATING_SCALE
 
 
 class StatusChange(models.Model):
@@ -21,13 +22,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(_("from"), max_length=20, choices=InstitutionStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=InstitutionStatus.choices)
     reason = models.TextField(_("reason"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = acted_by(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
@@ -51,15 +46,10 @@ class QualityWatch(BaseGenericSetting):
     threshold = models.FloatField(
         _("threshold"),
         default=3.5,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=RATING_SCALE,
         help_text=_("Mean overall rating (1–5) below which an institution is listed."),
     )
-    recent_years = models.PositiveSmallIntegerField(
-        _("recent years"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text=_("Only evaluations of the last this many years count."),
-    )
+    recent_years = evaluation_years(_("recent years"))
 
     class Meta:
         verbose_name = _("quality watch")

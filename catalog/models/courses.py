@@ -9,16 +9,11 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page, PageManager
 
+from catalog.choices import Delivery
 from catalog.models.institutions import OFFICE_PERMISSION, Institution
 from catalog.models.pages import BilingualIndexPage, TitledSummaryPage
 from catalog.models.taxonomy import Field
 from catalog.querysets import CourseQuerySet
-
-
-class Delivery(models.TextChoices):
-    ON_SITE = "on-site", _("On site")
-    ONLINE = "online", _("Online")
-    BLENDED = "blended", _("Blended")
 
 
 class Course(TitledSummaryPage):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.choices import EvaluationDirection
 from catalog.models.institutions import Institution
+from catalog.quality import RATING_SCALE
 from catalog.querysets import EvaluationQuerySet
-
-
-class EvaluationDirection(models.TextChoices):
-    UNIT_TO_INSTITUTION = "unit_to_institution", _("Unit rates institution")
-    INSTITUTION_TO_UNIT = "institution_to_unit", _("Institution rates unit")
 
 
 class Evaluation(models.Model):
@@ -24,7 +20,7 @@ class Evaluation(models.Model):
     )
     direction = models.CharField(_("direction"), max_length=30, choices=EvaluationDirection.choices)
     date = models.DateField(_("date"))
-    overall = models.FloatField(_("overall"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    overall = models.FloatField(_("overall"), validators=RATING_SCALE)
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     group_size = models.PositiveIntegerField(_("group size"), null=True, blank=True)
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)

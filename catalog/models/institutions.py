@@ -10,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PageManager
 
+from catalog.choices import InstitutionKind, InstitutionStatus
 from catalog.fields import WordListField, is_web_address, validate_web_address
 from catalog.forms import CataloguePageForm
 from catalog.models.pages import BilingualIndexPage, ExchangedPage
@@ -21,21 +22,6 @@ from catalog.text import bilingual
 # Granted to the office reviewers' group (and held by site admins), never to institution staff: the fields
 # behind it (an institution's status, cooperation, a course's premium mark) are the office's decisions.
 OFFICE_PERMISSION = "catalog.change_institution"
-
-
-class InstitutionKind(models.TextChoices):
-    UNIVERSITY = "university", _("University")
-    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
-    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
-    ENTERPRISE_RND = "enterprise_rnd", _("Enterprise R&D centre")
-    TRAINING_PROVIDER = "training_provider", _("Training provider")
-    GOVERNMENT_AGENCY = "government_agency", _("Government agency")
-
-
-class InstitutionStatus(models.TextChoices):
-    ACTIVE = "active", _("Admitted")
-    SUSPENDED = "suspended", _("Suspended")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class InstitutionIndexPage(BilingualIndexPage):

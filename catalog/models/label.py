@@ -9,6 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from catalog.fields import evaluation_years
+from catalog.quality import RATING_SCALE
+
 
 @register_setting(icon="pick")
 class QualityLabelRule(BaseGenericSetting):
@@ -24,16 +27,11 @@ class QualityLabelRule(BaseGenericSetting):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text=_("Counted (unsealed) evaluations by organizing units in the period."),
     )
-    recent_years = models.PositiveSmallIntegerField(
-        _("period in years"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text=_("Only evaluations of the last this many years count."),
-    )
+    recent_years = evaluation_years(_("period in years"))
     min_mean = models.FloatField(
         _("smoothed mean at least"),
         default=4.3,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        validators=RATING_SCALE,
         help_text=_("The period's mean overall rating (1–5), pulled toward the catalogue mean."),
     )
     open_reports_count = models.BooleanField(

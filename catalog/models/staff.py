@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.fields import acted_by
 from catalog.models.institutions import Institution
 from catalog.querysets import StaffInvitationQuerySet
 
@@ -40,9 +41,7 @@ class StaffInvitation(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="staff_invitations")
     email = models.EmailField(_("email"))
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = acted_by()
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

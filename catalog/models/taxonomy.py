@@ -11,6 +11,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
+from catalog.choices import Region
 from catalog.fields import WordListField
 from catalog.text import bilingual
 
@@ -55,15 +56,6 @@ class Field(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Region(models.TextChoices):
-    ASIA = "asia", _("Asia")
-    EUROPE = "europe", _("Europe")
-    NORTH_AMERICA = "north_america", _("North America")
-    LATIN_AMERICA = "latin_america", _("Latin America")
-    AFRICA = "africa", _("Africa")
-    OCEANIA = "oceania", _("Oceania")
 
 
 class Country(ClusterableModel):

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.choices import UploadStatus
+from catalog.fields import acted_by
 from catalog.querysets import CatalogueUploadQuerySet
-
-
-class UploadStatus(models.TextChoices):
-    CHECKING = "checking", _("Checking")
-    PREVIEWED = "previewed", _("Checked")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Not imported")
 
 
 class CatalogueUpload(models.Model):
@@ -24,13 +17,7 @@ class CatalogueUpload(models.Model):
 
     name = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = acted_by(_("uploaded by"))
     status = models.CharField(
         _("status"), max_length=20, choices=UploadStatus.choices, default=UploadStatus.CHECKING
     )

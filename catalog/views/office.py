@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from catalog.models import Institution, InstitutionStatus, QualityWatch, StatusChange
+from catalog.choices import InstitutionStatus
+from catalog.models import Institution, QualityWatch, StatusChange
 from catalog.quality import institutions_below, watch_rows
 from catalog.roles import office_required
 from catalog.services import change_institution_status

@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.models import Country, Field, Institution, InstitutionStatus, Region
+from catalog.choices import InstitutionStatus, Region
+from catalog.models import Country, Field, Institution
 from catalog.text import pick_language
-from matching.models import Demand, DemandCategory, ExpertReview, OrganizerLevel, OrganizingUnit
-from matching.models.demands import SpecialProjectKind
+from matching.choices import OrganizerLevel, SpecialProjectKind
+from matching.models import Demand, DemandCategory, ExpertReview, OrganizingUnit
 from matching.rules import ERROR, RULES, WARNING, Finding, check
 from search.demand import MISSING, DemandRecord
 from search.ranking import DEMAND_DAYS_MAX, DEMAND_TEXT_MAX_LENGTH

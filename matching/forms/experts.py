@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Field
-from matching.models import Expert, ExpertStatus
+from matching.choices import ExpertStatus
+from matching.models import Expert
 
 
 class ExpertForm(forms.ModelForm):

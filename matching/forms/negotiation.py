@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.forms import DateInput
-from matching.models import Inquiry, InquiryStatus, Proposal
+from matching.choices import InquiryStatus
+from matching.models import Inquiry, Proposal
 from matching.services.negotiation import MANUAL_MOVES
 
 MESSAGE_MAX_LENGTH = 5000

@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 from catalog.forms import DateInput
 from catalog.models import Country, Field, Institution
 from catalog.numbers import IdChoiceField, IdMultipleChoiceField
+from matching.choices import ItemStatus
 from matching.forms.negotiation import PlannedDateField
 from matching.models import Demand, OrganizingUnit, UnitOutcome
 from matching.models.planning import (
-    ItemStatus,
     PlanningSettings,
     PlanYear,
     Project,

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from matching.models import ReportKind, ReportReason, ReportStatus
+from matching.choices import ReportKind, ReportReason, ReportStatus
 
 REPORT_TEXT_MAX_LENGTH = 2000
 

@@ -1,30 +1,24 @@
 """The work between units and institutions, by sub-domain: demands, negotiation, notifications,
 training groups, the outcomes units submit."""
 
-from matching.models.alerts import DEFAULT_THRESHOLD, Alert, AlertHit, AlertKind, Frequency
+from matching.models.alerts import DEFAULT_THRESHOLD, Alert, AlertHit
 from matching.models.demands import (
     Demand,
     DemandCategory,
     DemandQuerySet,
-    DemandStatus,
     ExpertReview,
-    OrganizerLevel,
     OrganizingUnit,
     UnitMembership,
-    Visibility,
     member_unit,
     member_unit_or_403,
     unit_key,
 )
-from matching.models.experts import Expert, ExpertStatus
-from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, InquiryStatus, Proposal, Side
+from matching.models.experts import Expert
+from matching.models.negotiation import Inquiry, InquiryEvent, InquiryMessage, Proposal
 from matching.models.notifications import Notification
 from matching.models.outcomes import UnitOutcome
 from matching.models.planning import (
     AnnualPlan,
-    Classification,
-    FundingSource,
-    ItemStatus,
     OutcomeFollowUp,
     PlanEvent,
     PlanItem,
@@ -33,28 +27,18 @@ from matching.models.planning import (
     Project,
     ProjectChange,
     Quota,
-    Stage,
     SupervisingDepartment,
 )
-from matching.models.reports import Report, ReportKind, ReportReason, ReportStatus
+from matching.models.reports import Report
 from matching.models.training import EVALUATION_WINDOW, GroupEvaluation, LogEntry, TrainingGroup
 
 __all__ = [
     "Expert",
-    "ExpertStatus",
     "DEFAULT_THRESHOLD",
     "Alert",
     "AlertHit",
-    "AlertKind",
-    "Frequency",
     "Report",
-    "ReportKind",
-    "ReportReason",
-    "ReportStatus",
     "AnnualPlan",
-    "Classification",
-    "FundingSource",
-    "ItemStatus",
     "PlanEvent",
     "PlanItem",
     "PlanYear",
@@ -62,30 +46,24 @@ __all__ = [
     "Project",
     "ProjectChange",
     "Quota",
-    "Stage",
     "SupervisingDepartment",
     "EVALUATION_WINDOW",
     "Demand",
     "DemandCategory",
     "DemandQuerySet",
-    "DemandStatus",
     "ExpertReview",
     "GroupEvaluation",
     "Inquiry",
     "InquiryEvent",
     "InquiryMessage",
-    "InquiryStatus",
     "LogEntry",
     "Notification",
     "OutcomeFollowUp",
-    "OrganizerLevel",
     "OrganizingUnit",
     "Proposal",
-    "Side",
     "TrainingGroup",
     "UnitMembership",
     "UnitOutcome",
-    "Visibility",
     "member_unit",
     "member_unit_or_403",
     "unit_key",

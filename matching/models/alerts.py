@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution
+from matching.choices import AlertKind, Frequency
 from matching.models.base import NewestFirst
 from matching.models.demands import Demand
 
@@ -18,19 +19,6 @@ from matching.models.demands import Demand
 # listing must reach to be worth a message; the person may move it.
 DEFAULT_THRESHOLD = 5.0
 HIGHEST_THRESHOLD = 20.0
-
-
-class AlertKind(models.TextChoices):
-    SEARCH = "search", _("Saved search")
-    DEMAND = "demand", _("Demand of my unit")
-    INSTITUTION = "institution", _("New demands for my institution")
-
-
-class Frequency(models.TextChoices):
-    IMMEDIATE = "immediate", _("At once")
-    DAILY = "daily", _("Daily digest")
-    WEEKLY = "weekly", _("Weekly digest")
-    NEVER = "never", _("No email, dashboard only")
 
 
 class AlertQuerySet(models.QuerySet):

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.fields import acted_by
 from catalog.models import Country, Field, Institution, new_token
 from catalog.roles import is_office
+from matching.choices import DemandStatus, OrganizerLevel, Visibility
 from search.demand import DemandCategory, DemandRecord
 
 
@@ -90,37 +92,6 @@ def member_unit_or_403(user) -> OrganizingUnit:
     return unit
 
 
-class OrganizerLevel(models.TextChoices):
-    CENTRAL = "central", _("Central")
-    PROVINCIAL = "provincial", _("Provincial")
-    MUNICIPAL = "municipal", _("Municipal")
-    COUNTY = "county", _("County")
-    ENTERPRISE = "enterprise", _("Enterprise")
-    UNIVERSITY = "university", _("University")
-    INSTITUTE = "institute", _("Research institute")
-    ASSOCIATION = "association", _("Association")
-
-
-class SpecialProjectKind(models.TextChoices):
-    """What a short-term demand supports (`special_project.kind`), as the 2020 guide classifies it."""
-
-    MAJOR_PROJECT = "major_project", _("National major S&T project")
-    KEY_RD = "key_rd", _("National key R&D programme")
-    BASE_TALENT = "base_talent", _("Base or talent special project")
-
-
-class DemandStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Everyone")
-    REGISTERED = "registered", _("Registered users")
-    PRIVATE = "private", _("Own unit and the office")
-
-
 class DemandQuerySet(models.QuerySet):
     def published(self) -> DemandQuerySet:
         return self.filter(status=DemandStatus.PUBLISHED)
@@ -192,9 +163,7 @@ class Demand(models.Model):
     )
     # rule code → the written justification the unit gave for a warning (required to publish).
     justifications = models.JSONField(_("justifications"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -247,9 +216,7 @@ class ExpertReview(models.Model):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="reviews")
     email = models.EmailField(_("expert's email"))
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    invited_by = acted_by()
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )

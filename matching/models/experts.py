@@ -10,12 +10,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from catalog.fields import acted_by
 from catalog.models import Field
-
-
-class ExpertStatus(models.TextChoices):
-    ACTIVE = "active", _("In the pool")
-    RETIRED = "retired", _("Retired from the pool")
+from matching.choices import ExpertStatus
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -54,9 +51,7 @@ class Expert(models.Model):
         on_delete=models.SET_NULL,
         related_name="expert_profile",
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    added_by = acted_by(blank=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     objects = ExpertQuerySet.as_manager()

@@ -3,32 +3,15 @@ with messages, proposals and the history of its status."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from catalog.fields import acted_by
 from catalog.models import Institution
 from catalog.roles import is_office, staff_institution
+from matching.choices import InquiryStatus, Side
 from matching.models.demands import Demand, member_unit
-
-
-class InquiryStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DISCUSSION = "discussion", _("In discussion")
-    PROPOSAL = "proposal", _("Proposal")
-    AGREED = "agreed", _("Agreed (合作意向)")
-    DECLINED = "declined", _("Declined")
-
-    @classmethod
-    def closed(cls) -> frozenset[InquiryStatus]:
-        """The statuses that end a thread: no more messages, proposals or moves, and no longer "open"."""
-        return frozenset({cls.AGREED, cls.DECLINED})
-
-
-class Side(models.TextChoices):
-    UNIT = "unit", _("Organizing unit")
-    INSTITUTION = "institution", _("Institution")
 
 
 def readable_threads(user, path: str = "") -> models.Q | None:
@@ -64,9 +47,7 @@ class Inquiry(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = acted_by()
     opened_from = models.CharField(max_length=20, choices=Side.choices, default=Side.UNIT)
     # Set when the institution was suspended or withdrawn while the thread was open.
     institution_inactive = models.BooleanField(default=False)
@@ -93,9 +74,7 @@ class ThreadEntry(models.Model):
     """What one side writes in a thread (a message, a proposal): by whom, for which side, when; oldest
     first."""
 
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = acted_by()
     side = models.CharField(max_length=20, choices=Side.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -134,9 +113,7 @@ class InquiryEvent(models.Model):
     """A change of a thread's status: who moved it, from what, to what, and when."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = acted_by()
     from_status = models.CharField(max_length=20, choices=InquiryStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=InquiryStatus.choices)
     at = models.DateTimeField(auto_now_add=True)

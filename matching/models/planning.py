@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.fields import acted_by
 from catalog.models import Country, Field, Institution
 from catalog.roles import FOREIGN_AFFAIRS, is_foreign_affairs, is_office  # noqa: F401 (planning's names)
+from matching.choices import Classification, FundingSource, ItemStatus, PlanAction, QuotaHolderKind, Stage
 from matching.models.demands import Demand, DemandCategory, OrganizingUnit, member_unit
 from matching.models.negotiation import Inquiry
 from matching.models.outcomes import UnitOutcome
@@ -38,15 +40,6 @@ def library_years(today: datetime.date | None = None) -> list[int]:
     """The plan years a project may enter the library for: the next ROLLING_YEARS years."""
     year = (today or timezone.localdate()).year
     return list(range(year + 1, year + 1 + ROLLING_YEARS))
-
-
-class QuotaHolderKind(models.TextChoices):
-    """What a supervising body is to the office's quotas (各地区、各部门): a region and a central
-    enterprise may apply for 120% of their quota, a department plans within it (2020 guide 二（七）)."""
-
-    REGION = "region", _("Region (province, city)")
-    DEPARTMENT = "department", _("Department (ministry, commission)")
-    ENTERPRISE = "enterprise", _("Central enterprise")
 
 
 class SupervisingDepartment(models.Model):
@@ -186,19 +179,6 @@ class Quota(models.Model):
         return self.headcount * 120 // 100 if self.may_exceed else self.headcount
 
 
-class FundingSource(models.TextChoices):
-    CENTRAL = "central", _("Central special funds")
-    OWN = "own", _("Own funds")
-    FOREIGN = "foreign", _("Foreign funding")
-    OTHER = "other", _("Other")
-
-
-class Classification(models.TextChoices):
-    SPECIAL_PROJECT = "special_project", _("Supports a special project")
-    BACKBONE_PLAN = "backbone_plan", _("S&T backbone training plan")
-    NONE = "none", _("Neither")
-
-
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProjectQuerySet:
         """The office and the foreign-affairs office read every project; a unit its own; a supervising
@@ -259,9 +239,7 @@ class Project(models.Model):
     inquiry = models.OneToOneField(
         Inquiry, null=True, blank=True, on_delete=models.SET_NULL, related_name="project"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # After training (项目总结, 经费核销, 结项).
@@ -313,7 +291,7 @@ class ProjectChange(models.Model):
     """One edit of a project: who, when, and each changed field's value before and after."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = acted_by()
     at = models.DateTimeField(auto_now_add=True)
     # field name → [before, after], as text.
     changed = models.JSONField(default=dict)
@@ -323,16 +301,6 @@ class ProjectChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.at:%Y-%m-%d}"
-
-
-class Stage(models.TextChoices):
-    """Where a plan is: with its unit, at one of the three reviewing levels, or filed."""
-
-    UNIT = "unit", _("With the unit")
-    DEPARTMENT = "department", _("Supervising department")
-    OFFICE = "office", _("Administering office")
-    FOREIGN_AFFAIRS = "foreign_affairs", _("Foreign-affairs office")
-    APPROVED = "approved", _("Approved and filed")
 
 
 REVIEW_LEVELS = (Stage.DEPARTMENT, Stage.OFFICE, Stage.FOREIGN_AFFAIRS)
@@ -379,13 +347,6 @@ class AnnualPlan(models.Model):
         return f"{self.unit} {self.year}"
 
 
-class ItemStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for review")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned for revision")
-    REJECTED = "rejected", _("Rejected")
-
-
 class PlanItem(models.Model):
     """A project in a plan, with its standing at the plan's current level and that level's rank."""
 
@@ -407,23 +368,14 @@ class PlanEvent(models.Model):
     """Every action on a plan, by whom and when: submission, each level's decision, opinion and rank on
     each project, forwarding, return and filing."""
 
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        REVIEWED = "reviewed", _("Reviewed")
-        FORWARDED = "forwarded", _("Forwarded")
-        RETURNED = "returned", _("Returned to the unit")
-        APPROVED = "approved", _("Approved and filed")
-
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="events")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     level = models.CharField(max_length=20, choices=Stage.choices)
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=PlanAction.choices)
     decision = models.CharField(max_length=20, choices=ItemStatus.choices, blank=True)
     opinion = models.TextField(_("review opinion"), blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = acted_by()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -445,9 +397,7 @@ class OutcomeFollowUp(models.Model):
     economic_benefit = models.TextField(_("economic benefit"), blank=True)
     social_benefit = models.TextField(_("social benefit"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    answered_by = acted_by()
     # Whether the answer went to the office as a revision of the project's outcome.
     revised_outcome = models.BooleanField(default=False)
 

@@ -9,30 +9,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.fields import acted_by
 from catalog.models import Course, Institution, Outcome
 from catalog.quality import register_label_blocker
+from matching.choices import ReportKind, ReportReason, ReportStatus
 from matching.models.base import NewestFirst
 from matching.models.demands import Demand
-
-
-class ReportKind(models.TextChoices):
-    INSTITUTION = "institution", _("Institution")
-    COURSE = "course", _("Course")
-    OUTCOME = "outcome", _("Training outcome")
-    DEMAND = "demand", _("Training demand")
-
-
-class ReportReason(models.TextChoices):
-    WRONG_INFORMATION = "wrong", _("Wrong information")
-    MISCONDUCT = "misconduct", _("Misconduct")
-    AGENCY = "agency", _("A travel agency or an intermediary agency posing as an institution")
-    OTHER = "other", _("Other")
-
-
-class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Waiting for the office")
-    DISMISSED = "dismissed", _("Dismissed")
-    UPHELD = "upheld", _("Upheld")
 
 
 class ReportQuerySet(models.QuerySet):
@@ -80,9 +62,7 @@ class Report(NewestFirst):
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN
     )
     resolution = models.TextField(_("the office's note"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    handled_by = acted_by(blank=True)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     # NewestFirst's field, with the name the office's queue shows.
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from catalog.fields import acted_by
 from catalog.models import Evaluation, new_token
-from matching.models.negotiation import Inquiry, Side, readable_threads
+from matching.choices import Side
+from matching.models.negotiation import Inquiry, readable_threads
 
 # How long after the group's end date the evaluations stay sealed if one side never answers.
 EVALUATION_WINDOW = datetime.timedelta(days=30)
@@ -53,9 +54,7 @@ class TrainingGroup(models.Model):
     cities = models.CharField(pgettext_lazy("proposal", "cities"), max_length=255)
     participants = models.PositiveIntegerField(_("participants"), validators=[MinValueValidator(1)])
     leader_name = models.CharField(_("group leader"), max_length=120)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acted_by()
     unit_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     institution_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     unit_submitted_at = models.DateTimeField(null=True, blank=True)
@@ -97,9 +96,7 @@ class LogEntry(models.Model):
     content = models.TextField(_("content"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)])
     notes = models.TextField(_("notes"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = acted_by()
     side = models.CharField(max_length=20, choices=Side.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

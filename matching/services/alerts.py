@@ -19,16 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Course, Institution
 from catalog.roles import staff_institution
 from catalog.tasks import email
-from matching.models import (
-    Alert,
-    AlertHit,
-    AlertKind,
-    Demand,
-    DemandStatus,
-    Frequency,
-    Notification,
-    member_unit,
-)
+from matching.choices import AlertKind, DemandStatus, Frequency
+from matching.models import Alert, AlertHit, Demand, Notification, member_unit
 from matching.services.notify import absolute, in_language
 from search.demand import DemandRecord
 from search.ranking import build_query, rank

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.roles import EXPERTS
-from matching.models import Demand, DemandStatus, ExpertReview, OrganizingUnit, member_unit
+from matching.choices import DemandStatus
+from matching.models import Demand, ExpertReview, OrganizingUnit, member_unit
 from matching.rules import ERROR, WARNING, Finding, check
 from matching.services.experts import join_pool, record_signature
 from matching.services.notify import email_someone, notify

@@ -18,17 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Institution
 from catalog.roles import staff_institution
-from matching.models import (
-    Demand,
-    DemandStatus,
-    Inquiry,
-    InquiryEvent,
-    InquiryMessage,
-    InquiryStatus,
-    Proposal,
-    Side,
-    member_unit,
-)
+from matching.choices import DemandStatus, InquiryStatus, Side
+from matching.models import Demand, Inquiry, InquiryEvent, InquiryMessage, Proposal, member_unit
 from matching.services.notify import notify
 
 # The statuses a person sets with a button; "in discussion" follows the other side's first reply and

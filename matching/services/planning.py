@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from catalog.roles import OFFICE_REVIEWERS, is_office
 from catalog.text import pick_language
 from matching import exchange
-from matching.models import Demand, Inquiry, InquiryStatus, OrganizingUnit, Proposal, UnitOutcome
+from matching.choices import Classification, InquiryStatus, ItemStatus, PlanAction, Stage
+from matching.models import Demand, Inquiry, OrganizingUnit, Proposal, UnitOutcome
 from matching.models.planning import (
     FOREIGN_AFFAIRS,
     REVIEW_LEVELS,
     AnnualPlan,
-    Classification,
-    ItemStatus,
     OutcomeFollowUp,
     PlanEvent,
     PlanItem,
@@ -35,7 +34,6 @@ from matching.models.planning import (
     Project,
     ProjectChange,
     Quota,
-    Stage,
     department_of,
     is_foreign_affairs,
     library_years,
@@ -452,7 +450,7 @@ def submit_plan(plan: AnnualPlan, *, by, now: datetime.datetime | None = None) -
         plan.stage = Stage.DEPARTMENT if department_of(plan.unit) else Stage.OFFICE
         plan.submitted_at = now
         plan.save(update_fields=["stage", "submitted_at"])
-        PlanEvent.objects.create(plan=plan, level=Stage.UNIT, action=PlanEvent.Action.SUBMITTED, actor=by)
+        PlanEvent.objects.create(plan=plan, level=Stage.UNIT, action=PlanAction.SUBMITTED, actor=by)
         _tell_reviewers(plan)
     return plan
 
@@ -543,16 +541,16 @@ def review_plan(plan: AnnualPlan, decisions: dict[int, Decision], *, by) -> Annu
             item.status, item.rank = decision.decision, decision.rank
             item.save(update_fields=["status", "rank"])
             PlanEvent.objects.create(
-                plan=plan, project=item.project, level=level, action=PlanEvent.Action.REVIEWED,
+                plan=plan, project=item.project, level=level, action=PlanAction.REVIEWED,
                 decision=decision.decision, opinion=decision.opinion, rank=decision.rank, actor=by,
             )  # fmt: skip
         if any(d.decision == ItemStatus.RETURNED for d in decisions.values()):
-            plan.stage, action = Stage.UNIT, PlanEvent.Action.RETURNED
+            plan.stage, action = Stage.UNIT, PlanAction.RETURNED
         elif level == Stage.FOREIGN_AFFAIRS:
-            plan.stage, action = Stage.APPROVED, PlanEvent.Action.APPROVED
+            plan.stage, action = Stage.APPROVED, PlanAction.APPROVED
         else:
             plan.stage = REVIEW_LEVELS[REVIEW_LEVELS.index(level) + 1]
-            action = PlanEvent.Action.FORWARDED
+            action = PlanAction.FORWARDED
             plan.items.filter(status=ItemStatus.APPROVED).update(status=ItemStatus.PENDING)
         plan.save(update_fields=["stage"])
         PlanEvent.objects.create(plan=plan, level=level, action=action, actor=by)
@@ -583,7 +581,7 @@ def _tell_reviewers(plan: AnnualPlan) -> None:
 
 
 def _tell_unit(plan: AnnualPlan, action: str) -> None:
-    if action == PlanEvent.Action.RETURNED:
+    if action == PlanAction.RETURNED:
         zh, en = f"{plan.year}年度计划被退回修改", f"Your {plan.year} annual plan was returned for revision"
     else:
         zh, en = f"{plan.year}年度计划已批准备案", f"Your {plan.year} annual plan was approved and filed"

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution, Outcome
-from matching.models import Demand, Report, ReportKind, ReportStatus
+from matching.choices import ReportKind, ReportStatus
+from matching.models import Demand, Report
 from matching.services.notify import notify
 
 TITLE_SHOWN = 60

@@ -13,9 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Evaluation, EvaluationDirection
+from catalog.choices import EvaluationDirection
+from catalog.models import Evaluation
 from catalog.quality import GROUP_CRITERIA, INSTITUTION_CRITERIA
-from matching.models import GroupEvaluation, Inquiry, InquiryStatus, LogEntry, Side, TrainingGroup
+from matching.choices import InquiryStatus, Side
+from matching.models import GroupEvaluation, Inquiry, LogEntry, TrainingGroup
 from matching.services.negotiation import NegotiationRefused, side_of
 
 # What each side rates, 1–5, name → label: the group rates the institution, the institution rates the group.

@@ -17,8 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from catalog.roles import staff_institution
+from matching.choices import AlertKind, Frequency
 from matching.forms.alerts import AlertForm
-from matching.models import Alert, AlertKind, Demand, Frequency
+from matching.models import Alert, Demand
 from matching.services import alerts as services
 from matching.services.alerts import AlertRefused
 

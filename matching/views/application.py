@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from catalog.text import reader_is_chinese
+from matching.choices import InquiryStatus
 from matching.forms.negotiation import teaching_language_label
-from matching.models import Demand, ExpertReview, Inquiry, InquiryStatus, Proposal
+from matching.models import Demand, ExpertReview, Inquiry, Proposal
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

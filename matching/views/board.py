@@ -13,9 +13,10 @@ from django_filters.views import FilterView
 
 from catalog.roles import is_office, staff_institution
 from catalog.text import reader_is_chinese
+from matching.choices import DemandStatus
 from matching.filters import DemandFilter
 from matching.forms.demands import FindInstitutionsForm, shown_finding
-from matching.models import Demand, DemandStatus, member_unit
+from matching.models import Demand, member_unit
 from matching.presenters import present_matches
 from matching.rules import WARNING, check
 from matching.services.demands import blockers

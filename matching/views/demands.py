@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from matching.choices import DemandStatus
 from matching.forms.demands import DemandForm, shown_finding
-from matching.models import Demand, DemandStatus, OrganizingUnit, member_unit
+from matching.models import Demand, OrganizingUnit, member_unit
 from matching.rules import ERROR, check
 from matching.services.demands import (
     Blockers,

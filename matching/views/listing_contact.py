@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.models import Course, Institution
+from matching.choices import DemandStatus, Side, Visibility
 from matching.forms.alerts import ListingContactForm
-from matching.models import Demand, DemandCategory, DemandStatus, Inquiry, Side, Visibility, member_unit
+from matching.models import Demand, DemandCategory, Inquiry, member_unit
 from matching.services import negotiation
 from matching.services.demands import save_demand
 from matching.services.negotiation import NegotiationRefused

@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 
 from catalog.models import Institution
 from catalog.roles import is_office, staff_institution
+from matching.choices import InquiryStatus, Side
 from matching.exchange import DemandType, read_demand
 from matching.forms.negotiation import (
     ContactForm,
@@ -36,7 +37,7 @@ from matching.forms.negotiation import (
     StatusForm,
     teaching_language_label,
 )
-from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side, member_unit
+from matching.models import Demand, Inquiry, Notification, member_unit
 from matching.presenters import signal_bars
 from matching.services import negotiation as services
 from matching.services.negotiation import NegotiationRefused

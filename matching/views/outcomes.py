@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Outcome
 from catalog.numbers import object_id
+from matching.choices import InquiryStatus
 from matching.forms.outcomes import OutcomeForm
-from matching.models import Inquiry, InquiryStatus, UnitOutcome, member_unit_or_403
+from matching.models import Inquiry, UnitOutcome, member_unit_or_403
 from matching.services.outcomes import (
     can_revise,
     office_comment,

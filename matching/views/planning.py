@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from catalog.numbers import object_id, positive_int
 from catalog.roles import is_office, office_required
 from catalog.spreadsheets import cells
+from matching.choices import DemandStatus, ItemStatus, Stage
 from matching.forms.planning import (
     FollowUpForm,
     PlanningSettingsForm,
@@ -34,16 +35,13 @@ from matching.forms.planning import (
 from matching.models import (
     AnnualPlan,
     Demand,
-    DemandStatus,
     Inquiry,
-    ItemStatus,
     OutcomeFollowUp,
     PlanEvent,
     PlanningSettings,
     PlanYear,
     Project,
     Quota,
-    Stage,
     SupervisingDepartment,
     TrainingGroup,
     member_unit,

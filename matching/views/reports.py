@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalog.roles import office_required, staff_institution
+from matching.choices import ReportKind, ReportStatus
 from matching.forms.reports import HandleReportForm, ReportFilter, ReportForm
-from matching.models import Report, ReportKind, ReportStatus
+from matching.models import Report
 from matching.services import reports as services
 from matching.services.reports import ReportRefused
 

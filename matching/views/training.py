@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from catalog.forms import DateInput
 from catalog.spreadsheets import cells
+from matching.choices import Side
 from matching.forms.negotiation import PlannedDateField
-from matching.models import Inquiry, LogEntry, Side, TrainingGroup
+from matching.models import Inquiry, LogEntry, TrainingGroup
 from matching.services import negotiation
 from matching.services import training as services
 from matching.services.notify import absolute

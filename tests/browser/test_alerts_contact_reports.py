@@ -13,7 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from catalog.models import Institution, InstitutionIndexPage, InstitutionSpecialty
-from matching.models import Alert, Demand, Frequency, Report
+from matching.choices import Frequency
+from matching.models import Alert, Demand, Report
 from tests.browser.test_demand_negotiation import person_page, said, snap  # noqa: F401 (fixture)
 from tests.browser.test_quality_loop import sign_in_with_authenticator
 from tests.factories import activate_totp

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from matching.choices import InquiryStatus
 from matching.forms.negotiation import teaching_language_label
-from matching.models import InquiryStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

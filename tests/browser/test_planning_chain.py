@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from matching.models import AnnualPlan, Project, Quota, Stage, TrainingGroup
+from matching.choices import Stage
+from matching.models import AnnualPlan, Project, Quota, TrainingGroup
 from matching.models.planning import PlanYear
 from matching.services.planning import FOLLOW_UP_AFTER, request_follow_ups
 from tests.browser import test_demand_negotiation

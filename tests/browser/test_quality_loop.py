@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from playwright.sync_api import Page, expect
 
-from catalog.models import InstitutionStatus
+from catalog.choices import InstitutionStatus
 from matching.services.training import open_training_group
 from tests.browser.test_demand_negotiation import BROWSER_LOCALE, said, sign_in, snap
 from tests.factories import activate_totp, current_totp_code, make_evaluation, make_institution

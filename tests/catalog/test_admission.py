@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from catalog.models import Institution, InstitutionStatus, StatusChange
+from catalog.choices import InstitutionStatus
+from catalog.models import Institution, StatusChange
 from catalog.services import change_institution_status
-from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side
+from matching.choices import InquiryStatus, Side
+from matching.models import Demand, Inquiry, Notification
 from matching.services.negotiation import open_inquiry
 from search.demand import DemandRecord
 from search.ranking import rank

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from catalog.choices import UploadStatus
 from catalog.exchange import Message
-from catalog.models import CatalogueUpload, Country, Field, Institution, UploadStatus
+from catalog.models import CatalogueUpload, Country, Field, Institution
 from catalog.tasks import forget_old_uploads
 from tests.factories import activate_totp, ensure_site_tree, make_country
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from catalog.models import Evaluation, Institution, QualityLabelRule
 from catalog.quality import PRIOR_WEIGHT, catalogue_mean, label_mean
-from matching.models import Demand, OrganizingUnit, Report, ReportKind, ReportReason, ReportStatus
+from matching.choices import ReportKind, ReportReason, ReportStatus
+from matching.models import Demand, OrganizingUnit, Report
 from tests.factories import make_course, make_evaluation, make_institution
 
 pytestmark = pytest.mark.django_db

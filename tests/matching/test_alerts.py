@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from catalog.models import Course, Institution, InstitutionIndexPage, InstitutionSpecialty
-from matching.models import Alert, AlertHit, AlertKind, Demand, Frequency, Notification
+from matching.choices import AlertKind, Frequency
+from matching.models import Alert, AlertHit, Demand, Notification
 from matching.services.alerts import (
     AlertRefused,
     alert_from_token,

@@ -8,7 +8,8 @@ import io
 import pytest
 from django.utils import timezone, translation
 
-from matching.models import ExpertReview, Side
+from matching.choices import Side
+from matching.models import ExpertReview
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
 from tests.factories import activate_totp
 from tests.matching.test_negotiation import make_demand, terms

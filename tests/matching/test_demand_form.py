@@ -7,8 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from matching.choices import DemandStatus
 from matching.forms.demands import DemandForm
-from matching.models import Demand, DemandStatus, UnitMembership
+from matching.models import Demand, UnitMembership
 from matching.rules import check
 from search.demand import MISSING
 from tests.factories import activate_totp

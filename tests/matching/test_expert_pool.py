@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching.models import Expert, ExpertReview, ExpertStatus
+from matching.choices import ExpertStatus
+from matching.models import Expert, ExpertReview
 from matching.services.demands import invite_expert, sign_review
 from tests.factories import activate_totp
 from tests.test_access_matrix import make_demand

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching.models import Demand, DemandStatus, Inquiry, Visibility
+from matching.choices import DemandStatus, Visibility
+from matching.models import Demand, Inquiry
 from tests.factories import activate_totp, make_course
 
 pytestmark = pytest.mark.django_db

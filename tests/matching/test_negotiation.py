@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from matching.models import Demand, Inquiry, InquiryEvent, InquiryStatus, Side
+from matching.choices import InquiryStatus, Side
+from matching.models import Demand, Inquiry, InquiryEvent
 from matching.presenters import present_matches
 from matching.services.negotiation import (
     NegotiationRefused,

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import InstitutionStaff
-from matching.models import Demand, Notification, Side, UnitMembership
+from matching.choices import Side
+from matching.models import Demand, Notification, UnitMembership
 from matching.services.negotiation import (
     NegotiationRefused,
     express_interest,

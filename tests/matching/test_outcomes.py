@@ -22,8 +22,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from catalog.models import Outcome, OutcomeImage, OutcomeIndexPage
+from matching.choices import Side
 from matching.forms.outcomes import MAX_DOCUMENTS, MAX_IMAGES
-from matching.models import Side, member_unit
+from matching.models import member_unit
 from matching.services.negotiation import move_status, open_inquiry, post_message, propose
 from matching.services.outcomes import pending_documents, pending_images, store_uploads
 from matching.storage import is_private, private_root

@@ -13,11 +13,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from matching.choices import InquiryStatus, ItemStatus, PlanAction, Side, Stage
 from matching.models import (
     AnnualPlan,
     Demand,
-    InquiryStatus,
-    ItemStatus,
     Notification,
     OrganizingUnit,
     PlanEvent,
@@ -26,8 +25,6 @@ from matching.models import (
     Project,
     ProjectChange,
     Quota,
-    Side,
-    Stage,
     SupervisingDepartment,
 )
 from matching.models.planning import FOREIGN_AFFAIRS, library_years
@@ -316,7 +313,7 @@ def test_a_plan_goes_up_the_chain_and_is_filed(people, plan):
     assert plan.stage == Stage.APPROVED
     assert set(plan.items.values_list("status", flat=True)) == {ItemStatus.APPROVED}
     assert Notification.objects.filter(user=people["xu"], text_en__contains="approved").exists()
-    reviews = PlanEvent.objects.filter(plan=plan, action=PlanEvent.Action.REVIEWED)
+    reviews = PlanEvent.objects.filter(plan=plan, action=PlanAction.REVIEWED)
     assert reviews.count() == 6 and not reviews.filter(actor=None).exists()
     assert [item.project.title for item in plan.items.order_by("rank")] == ["B", "A"]
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from catalog.roles import is_foreign_affairs, is_office
+from matching.choices import ItemStatus, PlanAction, Stage
 from matching.demo import (
     DEPARTMENT_MEMBER,
     FOREIGN_AFFAIRS_MEMBER,
@@ -16,16 +17,7 @@ from matching.demo import (
     UNITS,
     load_planning_demo,
 )
-from matching.models import (
-    AnnualPlan,
-    ItemStatus,
-    OrganizingUnit,
-    PlanEvent,
-    Project,
-    Quota,
-    Stage,
-    SupervisingDepartment,
-)
+from matching.models import AnnualPlan, OrganizingUnit, Project, Quota, SupervisingDepartment
 from matching.services.planning import is_approved
 from tests.matching.test_planning import make_demand
 
@@ -66,7 +58,7 @@ def test_the_demo_holds_a_plan_returned_to_its_unit_with_the_reason(demo_units, 
     plan = AnnualPlan.objects.get(unit__name=name)
     assert plan.stage == Stage.UNIT and plan.submitted_at is not None
     assert [item.status for item in plan.items.all()] == [ItemStatus.RETURNED]
-    returned = plan.events.get(action=PlanEvent.Action.RETURNED)
+    returned = plan.events.get(action=PlanAction.RETURNED)
     assert returned.level == Stage.DEPARTMENT and returned.actor.email == DEPARTMENT_MEMBER
     assert plan.events.get(decision=ItemStatus.RETURNED).opinion == reason
     # The unit reads the reason on its plan's page, and may choose its projects and submit it again.

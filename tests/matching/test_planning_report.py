@@ -10,8 +10,8 @@ import docx
 import pytest
 from django.utils import timezone, translation
 
-from matching.models import AnnualPlan, ItemStatus, Project, Quota, Stage, SupervisingDepartment
-from matching.models.planning import QuotaHolderKind
+from matching.choices import ItemStatus, QuotaHolderKind, Stage
+from matching.models import AnnualPlan, Project, Quota, SupervisingDepartment
 from matching.planning_report import by_holder, chart_of, report_tables, year_figures
 from matching.services import planning
 from matching.services.planning import PlanningRefused

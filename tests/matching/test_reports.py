@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from matching.models import Demand, Notification, Report, ReportKind, ReportStatus
+from matching.choices import ReportKind, ReportStatus
+from matching.models import Demand, Notification, Report
 from matching.services.reports import ReportRefused, file_report, handle_report
 from tests.factories import activate_totp, make_course, make_outcome
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from catalog.models import InstitutionStatus
+from catalog.choices import InstitutionStatus
 from matching import statistics
 from matching.models import Demand, Inquiry, InquiryEvent
 from tests.factories import activate_totp, make_evaluation

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from catalog.models import Evaluation
-from matching.models import GroupEvaluation, InquiryStatus, TrainingGroup
+from matching.choices import InquiryStatus
+from matching.models import GroupEvaluation, TrainingGroup
 from matching.services.negotiation import move_status, post_message, propose
 from matching.services.training import (
     TrainingRefused,

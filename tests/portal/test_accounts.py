@@ -15,7 +15,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from matching.models import Demand, Notification, OrganizingUnit, UnitMembership, Visibility
+from matching.choices import Visibility
+from matching.models import Demand, Notification, OrganizingUnit, UnitMembership
 
 pytestmark = pytest.mark.django_db
 

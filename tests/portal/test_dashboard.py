@@ -8,17 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
-from matching.models import (
-    Demand,
-    DemandStatus,
-    ExpertReview,
-    Inquiry,
-    InquiryMessage,
-    InquiryStatus,
-    Side,
-    UnitMembership,
-    Visibility,
-)
+from matching.choices import DemandStatus, InquiryStatus, Side, Visibility
+from matching.models import Demand, ExpertReview, Inquiry, InquiryMessage, UnitMembership
 from matching.rules import ERROR, check
 from tests.factories import activate_totp
 

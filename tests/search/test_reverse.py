@@ -8,7 +8,8 @@ import re
 import pytest
 from django.core import mail
 
-from matching.models import Demand, Inquiry, InquiryStatus, Notification, Side
+from matching.choices import InquiryStatus, Side
+from matching.models import Demand, Inquiry, Notification
 from matching.views.negotiation import DEMANDS_PER_PAGE
 from search.ranking import rank
 from search.reasons import reasons_for

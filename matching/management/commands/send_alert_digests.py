@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from matching.models import Frequency
+from matching.choices import Frequency
 from matching.services.alerts import send_digests
 
 
