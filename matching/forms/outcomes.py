@@ -92,6 +92,18 @@ def check_document(upload: UploadedFile) -> None:
         raise forms.ValidationError(_("This file is empty."))
 
 
+def upload_fields(
+    current: str, kept: str, new: str, accept: str
+) -> tuple[KeptUploadsField, KeptUploadsField, MultipleFileField]:
+    """The three fields of one kind of file, labelled in this order: the files of the outcome being revised,
+    those kept from earlier tries of this form, and new ones (of the types `accept` names)."""
+    return (
+        KeptUploadsField(label=current, queryset=None, required=False),
+        KeptUploadsField(label=kept, queryset=None, required=False),
+        MultipleFileField(label=new, required=False, widget=MultipleFileInput(attrs={"accept": accept})),
+    )
+
+
 class OutcomeForm(forms.Form):
     """What a unit reports after a training, in both languages, with pictures and documents if it has them."""
 
@@ -111,27 +123,17 @@ class OutcomeForm(forms.Form):
         label=gettext_lazy("Institutions"), queryset=Institution.objects.active(), required=False
     )
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1978, max_value=2100)
-    current_images = KeptUploadsField(
-        label=gettext_lazy("Images of this outcome"), queryset=None, required=False
+    current_images, kept_images, images = upload_fields(
+        gettext_lazy("Images of this outcome"),
+        gettext_lazy("Images already uploaded"),
+        gettext_lazy("Images"),
+        accept="image/jpeg,image/png,image/webp,image/gif",
     )
-    kept_images = KeptUploadsField(
-        label=gettext_lazy("Images already uploaded"), queryset=None, required=False
-    )
-    images = MultipleFileField(
-        label=gettext_lazy("Images"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-    )
-    current_documents = KeptUploadsField(
-        label=gettext_lazy("Documents of this outcome"), queryset=None, required=False
-    )
-    kept_documents = KeptUploadsField(
-        label=gettext_lazy("Documents already uploaded"), queryset=None, required=False
-    )
-    documents = MultipleFileField(
-        label=gettext_lazy("Documents"),
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS)}),
+    current_documents, kept_documents, documents = upload_fields(
+        gettext_lazy("Documents of this outcome"),
+        gettext_lazy("Documents already uploaded"),
+        gettext_lazy("Documents"),
+        accept=",".join(f".{ext}" for ext in DOCUMENT_EXTENSIONS),
     )
 
     def __init__(self, *args, uploader, outcome: Outcome | None = None, **kwargs):
