@@ -7,12 +7,16 @@ the upload and the worker reads it. Every office member sees every upload, as ea
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, Table, TitleColumn
 
 from catalog.exchange import Message, record_types
 from catalog.models import CatalogueUpload
@@ -54,7 +58,22 @@ def import_catalogue(request: HttpRequest) -> HttpResponse:
         upload = upload_catalogue(file.name, file.read(), by=request.user)
         return redirect("catalog_import_upload", pk=upload.pk)
     uploads = CatalogueUpload.objects.without_file().select_related("uploaded_by")[:LISTED]
-    context = {"form": form, "uploads": uploads, **admin_header(_("Import catalogue"), "upload")}
+    context = {
+        "form": form,
+        "uploads": uploads,
+        "uploads_table": Table(
+            [
+                TitleColumn("name", label=_("File"), url_name="catalog_import_upload"),
+                Column("status", label=_("Status"), accessor="get_status_display"),
+                Column(
+                    "uploaded_by", label=_("Uploaded by"), accessor=lambda upload: upload.uploaded_by or "—"
+                ),
+                Column("created_at", label=_("Uploaded at")),
+            ],
+            uploads,
+        ),
+        **admin_header(_("Import catalogue"), "upload"),
+    }
     return TemplateResponse(request, "catalog/admin/import_form.html", context)
 
 
@@ -71,19 +90,41 @@ def catalogue_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog_import_upload", pk=upload.pk)
     # The reader's messages, in the language of whoever reads the page now.
     errors = [str(Message.from_json(error)) for error in upload.errors]
+    rows = _rows(upload)
     context = {
         "upload": upload,
-        "rows": _rows(upload),
+        "rows": rows,
+        "counts_table": Table(
+            [
+                Column("record_type", label=_("Record type"), accessor=RecordCounts.record_type),
+                Column("created", label=_("Created")),
+                Column("updated", label=_("Updated")),
+                Column("unchanged", label=_("Unchanged")),
+            ],
+            rows,
+        ),
         "errors": errors,
         **admin_header(_("Import catalogue"), "upload"),
     }
     return TemplateResponse(request, "catalog/admin/import_upload.html", context)
 
 
-def _rows(upload: CatalogueUpload) -> list[tuple[str, str, int, int, int]]:
-    """(label in the reader's language, type, created, updated, unchanged) per record type."""
+class RecordCounts(NamedTuple):
+    """What an upload would change, or changed, in one record type."""
+
+    label: str  # in the reader's language
+    name: str  # as the exchange format names it
+    created: int
+    updated: int
+    unchanged: int
+
+    def record_type(self) -> str:
+        return format_html("{} <code>{}</code>", self.label, self.name)
+
+
+def _rows(upload: CatalogueUpload) -> list[RecordCounts]:
     labels = {record_type.name: record_type.model._meta.verbose_name_plural for record_type in record_types()}
     return [
-        (labels.get(name, name), name, created, updated, unchanged)
+        RecordCounts(labels.get(name, name), name, created, updated, unchanged)
         for name, created, updated, unchanged in upload.counts
     ]
