@@ -9,7 +9,7 @@ numbered items (三、3), the attached guide's sections read 二（二）. "13th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
@@ -92,14 +92,10 @@ class Finding:
         return pick_language(source_zh(self.source), self.source)
 
     def as_dict(self) -> dict[str, str]:
-        """The finding as check_demand prints it (shared/EXCHANGE-FORMAT.md)."""
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            "source": self.source,
-        }
+        """The finding as check_demand prints it (shared/EXCHANGE-FORMAT.md): all but the form's key."""
+        printed = asdict(self)
+        del printed["key"]
+        return printed
 
 
 @dataclass(frozen=True)
