@@ -26,6 +26,7 @@ from matching.services.demands import (
     save_demand,
     withdraw_demand,
 )
+from matching.views.steps import run_step
 
 
 def editable_demand(user, external_id: str) -> Demand:
@@ -152,9 +153,8 @@ def _counts(findings) -> dict[str, int]:
 
 
 def _publish(request: HttpRequest, demand: Demand) -> HttpResponse:
-    try:
-        publish_demand(demand, request.user)
-    except PublishingRefused:
+    def not_yet(refused: PublishingRefused) -> HttpResponse:
+        # The refusal names rules, not sentences: the form shows each finding beside its field.
         messages.error(
             request,
             _(
@@ -163,8 +163,15 @@ def _publish(request: HttpRequest, demand: Demand) -> HttpResponse:
             ),
         )
         return redirect("matching:demand-edit", external_id=demand.external_id)
-    messages.success(request, _("The demand is published."))
-    return redirect("matching:demand-detail", external_id=demand.external_id)
+
+    return run_step(
+        request,
+        lambda: publish_demand(demand, request.user),
+        refused=PublishingRefused,
+        back=not_yet,
+        done=_("The demand is published."),
+        then=redirect("matching:demand-detail", external_id=demand.external_id),
+    )
 
 
 @login_required

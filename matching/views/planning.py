@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,6 +55,7 @@ from matching.services import planning as services
 from matching.services.planning import Decision, PlanningRefused
 from matching.views.application import DOCX_TYPE, sections_docx
 from matching.views.statistics import XLSX, xlsx_response
+from matching.views.steps import permitted, run_step
 
 PER_PAGE = 20
 
@@ -219,31 +222,31 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def project_summary(request: HttpRequest, pk: int) -> HttpResponse:
     project = _own_project(request, pk)
     form = SummaryForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise PlanningRefused(_("Please correct the marked fields."))
-        services.file_summary(project, by=request.user, **form.cleaned_data)
-    except PlanningRefused as refused:
-        messages.error(request, refused.message)
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
-        return redirect("matching:project-detail", pk=project.pk)
-    messages.success(request, _("The summary was filed."))
-    return redirect("matching:project-detail", pk=project.pk)
+    to_project = redirect("matching:project-detail", pk=project.pk)
+    if not form.is_valid():
+        for error in [_("Please correct the marked fields."), *chain(*form.errors.values())]:
+            messages.error(request, error)
+        return to_project
+    return run_step(
+        request,
+        lambda: services.file_summary(project, by=request.user, **form.cleaned_data),
+        refused=PlanningRefused,
+        done=_("The summary was filed."),
+        then=to_project,
+    )
 
 
 @login_required
 @require_POST
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     project = _own_project(request, pk)
-    try:
-        services.settle_and_close(project, by=request.user)
-    except PlanningRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Funds are settled and the project is closed."))
-    return redirect("matching:project-detail", pk=project.pk)
+    return run_step(
+        request,
+        lambda: services.settle_and_close(project, by=request.user),
+        refused=PlanningRefused,
+        done=_("Funds are settled and the project is closed."),
+        then=redirect("matching:project-detail", pk=project.pk),
+    )
 
 
 @login_required
@@ -258,15 +261,15 @@ def project_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                follow_up = services.file_follow_up(project, by=request.user, **form.cleaned_data)
-            except PlanningRefused as refused:
-                messages.error(request, refused.message)
-            else:
-                sent = _("The follow-up was sent to the office as a revision of the outcome.")
-                kept = _("The follow-up was saved; the office reads it with the project.")
-                messages.success(request, sent if follow_up.revised_outcome else kept)
-            return redirect("matching:project-detail", pk=project.pk)
+            sent = _("The follow-up was sent to the office as a revision of the outcome.")
+            kept = _("The follow-up was saved; the office reads it with the project.")
+            return run_step(
+                request,
+                lambda: services.file_follow_up(project, by=request.user, **form.cleaned_data),
+                refused=PlanningRefused,
+                done=lambda follow_up: sent if follow_up.revised_outcome else kept,
+                then=redirect("matching:project-detail", pk=project.pk),
+            )
     context = {"project": project, "form": form, "follow_up": follow_up}
     return render(request, "matching/planning/follow_up.html", context, status=status)
 
@@ -360,6 +363,28 @@ def _plan_page(request, plan: AnnualPlan, *, review_forms=None, error=None, find
     return render(request, "matching/planning/plan_detail.html", context, status=status)
 
 
+def _plan_step(
+    request: HttpRequest,
+    plan: AnnualPlan,
+    step: Callable[[], object],
+    done: str,
+    then: HttpResponse | None = None,
+    **page,
+) -> HttpResponse:
+    """A step on a plan: the message `done` and the plan (or `then`); refused, the plan's page again with
+    why and any findings (409), `page` as it was posted."""
+    return run_step(
+        request,
+        step,
+        refused=PlanningRefused,
+        back=lambda refused: _plan_page(
+            request, plan, error=refused.message, findings=refused.findings, status=409, **page
+        ),
+        done=done,
+        then=redirect("matching:plan-detail", pk=plan.pk) if then is None else then,
+    )
+
+
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _visible_plan(request, pk))
@@ -376,32 +401,23 @@ def plan_projects(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanProjectsForm(request.POST, library=_library(plan))
     if not form.is_valid():
         return _plan_page(request, plan, error=_("Choose projects of the library."), status=400)
-    try:
-        services.select_projects(plan, list(form.cleaned_data["projects"]), by=request.user)
-    except PlanningRefused as refused:
-        return _plan_page(request, plan, error=refused.message, status=409)
-    messages.success(request, _("The plan's projects were saved."))
-    return redirect("matching:plan-detail", pk=plan.pk)
+    projects = list(form.cleaned_data["projects"])
+    saved = _("The plan's projects were saved.")
+    return _plan_step(request, plan, lambda: services.select_projects(plan, projects, by=request.user), saved)
 
 
 @login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _own_plan(request, pk)
-    try:
-        services.submit_plan(plan, by=request.user)
-    except PlanningRefused as refused:
-        return _plan_page(request, plan, error=refused.message, findings=refused.findings, status=409)
-    messages.success(request, _("The plan was submitted for review."))
-    return redirect("matching:plan-detail", pk=plan.pk)
+    submitted = _("The plan was submitted for review.")
+    return _plan_step(request, plan, lambda: services.submit_plan(plan, by=request.user), submitted)
 
 
 @login_required
 @require_POST
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _visible_plan(request, pk)
-    if not services.acts_at(request.user, plan):
-        raise PermissionDenied
+    plan = permitted(request, _visible_plan(request, pk), services.acts_at)
     pending = list(plan.items.filter(status=ItemStatus.PENDING).select_related("project"))
     forms = _review_forms(plan, pending, request.POST)
     if not all(form.is_valid() for _item, form in forms):
@@ -409,12 +425,14 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
             request, plan, review_forms=forms, error=_("Please correct the marked fields."), status=400
         )
     decisions = {item.pk: Decision(**form.cleaned_data) for item, form in forms}
-    try:
-        services.review_plan(plan, decisions, by=request.user)
-    except PlanningRefused as refused:
-        return _plan_page(request, plan, review_forms=forms, error=refused.message, status=409)
-    messages.success(request, _("Your review was recorded."))
-    return redirect("matching:plan-list")
+    return _plan_step(
+        request,
+        plan,
+        lambda: services.review_plan(plan, decisions, by=request.user),
+        _("Your review was recorded."),
+        then=redirect("matching:plan-list"),
+        review_forms=forms,
+    )
 
 
 # The office.

@@ -28,6 +28,7 @@ from matching.services import negotiation
 from matching.services import training as services
 from matching.services.notify import absolute
 from matching.services.training import CRITERIA, TrainingRefused
+from matching.views.steps import permitted
 
 # Forms.
 
@@ -82,9 +83,9 @@ class EvaluationForm(forms.Form):
 
 @login_required
 def group_open(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk)
-    if not services.can_open_group(request.user, inquiry):
-        raise PermissionDenied
+    inquiry = permitted(
+        request, get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk), services.can_open_group
+    )
     latest = inquiry.proposals.order_by("-created_at", "-pk").first()
     initial = {"participants": inquiry.demand.group_size}
     if latest is not None:
@@ -137,9 +138,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def log_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _visible_group(request, pk)
-    if not services.can_write_log(request.user, group):
-        raise PermissionDenied
+    group = permitted(request, _visible_group(request, pk), services.can_write_log)
     form = LogEntryForm(request.POST)
     if form.is_valid():
         try:
