@@ -14,8 +14,6 @@ register = template.Library()
 def similar_institutions(institution, top: int = 5):
     matches = similar_to(institution, top=top) if institution.is_admitted else []
     pages = (
-        Institution.objects.public()
-        .select_related("country")
-        .in_bulk([m.institution_id for m in matches])
+        Institution.objects.public().select_related("country").in_bulk([m.institution_id for m in matches])
     )
     return {"similar": [(pages[m.institution_id], m) for m in matches if m.institution_id in pages]}
