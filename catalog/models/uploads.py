@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import UploadStatus
 from catalog.fields import acted_by
+from catalog.models.base import NewestFirst
 from catalog.querysets import CatalogueUploadQuerySet
 
 
-class CatalogueUpload(models.Model):
+class CatalogueUpload(NewestFirst):
     """A catalogue file the office uploaded in the admin, from its check (a dry run) to its import, both run
     by the task worker. The file waits here, in the database, so that every web server and the worker read
     the same bytes; they are dropped once nothing more can be done with them."""
@@ -29,13 +30,13 @@ class CatalogueUpload(models.Model):
     # The reader's messages, each naming file, line and key, as text and parameters (`Message.as_json()`)
     # to translate when the page shows them.
     errors = models.JSONField(default=list)
+    # NewestFirst's field, with the name the upload list shows.
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CatalogueUploadQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(NewestFirst.Meta):
         verbose_name = _("catalogue upload")
         verbose_name_plural = _("catalogue uploads")
         indexes = [

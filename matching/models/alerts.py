@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Course, Institution
+from catalog.models.base import NewestFirst
 from matching.choices import AlertKind, Frequency
-from matching.models.base import NewestFirst
 from matching.models.demands import Demand
 
 # A score (see search/scoring.py: topic up to 12, destination up to 4.5, quality 2, cooperation 1) that a

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from matching.models.base import NewestFirst
+from catalog.models.base import NewestFirst
 
 
 class NotificationQuerySet(models.QuerySet):

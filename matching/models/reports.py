@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.fields import acted_by
 from catalog.models import Course, Institution, Outcome
+from catalog.models.base import NewestFirst
 from catalog.quality import register_label_blocker
 from matching.choices import ReportKind, ReportReason, ReportStatus
-from matching.models.base import NewestFirst
 from matching.models.demands import Demand
 
 
