@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from catalog.models import Course, Institution
 from search.analysis import idf, tokenize
 from search.demand import DemandRecord
-
-BM25_K1 = 1.2
-BM25_B = 0.75
+from search.scoring import bm25_frequency
 
 
 def ndcg(ranking: list[str], grades: Mapping[str, int], k: int = 10) -> float:
@@ -54,14 +52,8 @@ class Bm25:
             length = sum(counts.values())
             score = 0.0
             for token in query:
-                tf = counts.get(token, 0)
-                if tf:
-                    norm = (
-                        tf
-                        * (BM25_K1 + 1)
-                        / (tf + BM25_K1 * (1 - BM25_B + BM25_B * length / self.average_length))
-                    )
-                    score += self.idf[token] * norm
+                if tf := counts.get(token, 0):
+                    score += self.idf[token] * bm25_frequency(tf, length, self.average_length)
             if score > 0:
                 scores[eid] = score
         return sorted(scores, key=lambda eid: (-scores[eid], eid))[:top]

@@ -113,12 +113,23 @@ class DemandQuery:
         return not self.fields and not self.tokens
 
 
+# BM25, once: the reasons and the judges' baseline call it with numbers, the embedded engine with numpy arrays
+# of every row at once.
+
+
+def length_norm(length, average_length: float):
+    """BM25's length normalisation: 1 for a text of average length, more for a longer one."""
+    return 1 - BM25_B + BM25_B * (length / average_length if average_length else 1.0)
+
+
+def saturated(count, norm):
+    """BM25's saturated term frequency, given the length normalisation; 0 for no occurrence."""
+    return count * (BM25_K1 + 1) / (count + BM25_K1 * norm)
+
+
 def bm25_frequency(count: int, length: int, average_length: float) -> float:
     """BM25's saturated term frequency, 1 for one occurrence in a text of average length."""
-    if not count:
-        return 0.0
-    norm = 1 - BM25_B + BM25_B * (length / average_length if average_length else 1.0)
-    return count * (BM25_K1 + 1) / (count + BM25_K1 * norm)
+    return saturated(count, length_norm(length, average_length)) if count else 0.0
 
 
 def quality_value(

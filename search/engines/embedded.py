@@ -19,13 +19,13 @@ from search.cache import in_transaction
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import country_strengths
 from search.scoring import (
-    BM25_B,
-    BM25_K1,
     TOPIC_MIN,
     DemandQuery,
     InstitutionFeatures,
     Term,
     build_terms,
+    length_norm,
+    saturated,
 )
 
 # Scored with NumPy, then the best `top + max(SLACK, top)` re-scored exactly by rank(), so near-ties
@@ -88,8 +88,7 @@ class EmbeddedIndex:
     def _length_norm(self) -> np.ndarray:
         """BM25's length normalisation of every row, for the current average length."""
         if self._norm is None:
-            average = self._average_length
-            self._norm = 1 - BM25_B + BM25_B * (self.length / average if average else 1.0)
+            self._norm = length_norm(self.length, self._average_length)
         return self._norm
 
     def put(self, entries: Iterable[tuple[int, InstitutionFeatures]]) -> None:
@@ -198,7 +197,7 @@ class EmbeddedIndex:
         pair = kept.get(token)
         if pair is None:
             rows, counts = self.tokens[token]
-            pair = kept[token] = (rows, _saturated(counts, self._length_norm()[rows]))
+            pair = kept[token] = (rows, saturated(counts, self._length_norm()[rows]))
         return pair
 
     def search(self, query: DemandQuery, terms: list[Term], top: int) -> list[InstitutionFeatures]:
@@ -331,17 +330,6 @@ class _Postings:
         }
         self._lists = {}
         return lists
-
-
-def _saturated(counts: np.ndarray, norm: np.ndarray) -> np.ndarray:
-    """`scoring.bm25_frequency` over arrays, the length normalisation given."""
-    return counts * (BM25_K1 + 1) / (counts + BM25_K1 * norm)
-
-
-def bm25_frequencies(counts: np.ndarray, lengths: np.ndarray, average_length: float) -> np.ndarray:
-    """`scoring.bm25_frequency` over arrays."""
-    norm = 1 - BM25_B + BM25_B * (lengths / average_length if average_length else 1.0)
-    return _saturated(counts, norm)
 
 
 def _join(
