@@ -4,7 +4,9 @@ the field taxonomy, which touches every profile, queues the full rebuild as a ta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -16,15 +18,37 @@ from search.models import IndexVersion, InstitutionProfile
 from search.profiles import rebuild_profiles
 from search.tasks import index_later, rebuild_all_profiles
 
+# The institutions whose profiles wait for the end of a `rebuilding_once` block, when one is open.
+_waiting: ContextVar[set[int] | None] = ContextVar("profiles_waiting", default=None)
+
 
 def rebuild_now(institution_ids: Iterable[int | None]) -> None:
     """Rebuild these institutions' profiles synchronously, in the saving transaction, so they commit or roll
     back with the change; and queue their documents for Elasticsearch when it is the engine."""
     ids = [pk for pk in institution_ids if pk is not None]
-    if ids:
+    if (waiting := _waiting.get()) is not None:
+        waiting.update(ids)
+    elif ids:
         rebuild_profiles(ids)
         index_later(ids)
 
+
+
+@contextmanager
+def rebuilding_once() -> Iterator[None]:
+    """Saves inside the block rebuild each profile they touch once, when it ends, still in the caller's
+    transaction: for code that builds a catalogue piece by piece (the demo data, test fixtures), where each
+    save of an institution, a specialty, a course or an evaluation would rebuild the profile again."""
+    if _waiting.get() is not None:
+        yield
+        return
+    waiting: set[int] = set()
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    rebuild_now(waiting)
 
 @receiver(post_save, sender=catalogue.Institution)
 @receiver(post_delete, sender=catalogue.Institution)

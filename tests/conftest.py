@@ -18,66 +18,72 @@ from tests.factories import (
 def small_catalogue(db):
     """Two fields, two countries, three institutions: TUM (admitted, with a course and two evaluations),
     Wageningen (admitted, Chinese description only) and a suspended provider that must never show."""
-    ensure_site_tree()
-    manufacturing = make_field(
-        "intelligent-manufacturing",
-        "Intelligent manufacturing",
-        "智能制造",
-        synonyms=["工业4.0", "robotics", "机器人", "industry 4.0"],
-    )
-    agriculture = make_field(
-        "modern-agriculture",
-        "Modern agriculture",
-        "现代农业",
-        synonyms=["智慧农业", "smart farming", "horticulture"],
-    )
-    germany = make_country("DE", "Germany", "德国", region="europe", strengths=[(manufacturing, 1.0)])
-    netherlands = make_country("NL", "Netherlands", "荷兰", region="europe", strengths=[(agriculture, 1.0)])
-    tum = make_institution(
-        "de-tum",
-        "Technical University of Munich",
-        germany,
-        name_zh="慕尼黑工业大学",
-        city="Munich",
-        cooperating=True,
-        specialties=[(manufacturing, 1.0)],
-        description_en="Robotics, production engineering and Industry 4.0 programmes.",
-        description_zh="机器人、生产工程与工业4.0培训项目。",
-    )
-    wur = make_institution(
-        "nl-wur",
-        "Wageningen University & Research",
-        netherlands,
-        name_zh="瓦赫宁根大学",
-        city="Wageningen",
-        kind="university",
-        specialties=[(agriculture, 1.0)],
-        description_zh="现代农业、设施园艺与食品科学。",
-    )
-    lapsed = make_institution(
-        "de-lapsed",
-        "Lapsed Training GmbH",
-        germany,
-        name_zh="停训培训公司",
-        status="suspended",
-        kind="training_provider",
-        specialties=[(manufacturing, 1.0)],
-        description_en="Robotics seminars.",
-    )
-    course = make_course(
-        "de-tum-im-01",
-        tum,
-        "Industry 4.0 for plant managers",
-        "面向工厂管理者的工业4.0",
-        fields=[manufacturing],
-        days=21,
-        language="en",
-        premium=True,
-        summary_en="Three weeks on digital production.",
-        summary_zh="三周数字化生产课程。",
-    )
-    make_evaluation("ev-1", tum, 4.5)
-    make_evaluation("ev-2", tum, 4.0)
+    from search.signals import rebuilding_once
+
+    # One profile rebuild per institution, as an import does, rather than one per save.
+    with rebuilding_once():
+        ensure_site_tree()
+        manufacturing = make_field(
+            "intelligent-manufacturing",
+            "Intelligent manufacturing",
+            "智能制造",
+            synonyms=["工业4.0", "robotics", "机器人", "industry 4.0"],
+        )
+        agriculture = make_field(
+            "modern-agriculture",
+            "Modern agriculture",
+            "现代农业",
+            synonyms=["智慧农业", "smart farming", "horticulture"],
+        )
+        germany = make_country("DE", "Germany", "德国", region="europe", strengths=[(manufacturing, 1.0)])
+        netherlands = make_country(
+            "NL", "Netherlands", "荷兰", region="europe", strengths=[(agriculture, 1.0)]
+        )
+        tum = make_institution(
+            "de-tum",
+            "Technical University of Munich",
+            germany,
+            name_zh="慕尼黑工业大学",
+            city="Munich",
+            cooperating=True,
+            specialties=[(manufacturing, 1.0)],
+            description_en="Robotics, production engineering and Industry 4.0 programmes.",
+            description_zh="机器人、生产工程与工业4.0培训项目。",
+        )
+        wur = make_institution(
+            "nl-wur",
+            "Wageningen University & Research",
+            netherlands,
+            name_zh="瓦赫宁根大学",
+            city="Wageningen",
+            kind="university",
+            specialties=[(agriculture, 1.0)],
+            description_zh="现代农业、设施园艺与食品科学。",
+        )
+        lapsed = make_institution(
+            "de-lapsed",
+            "Lapsed Training GmbH",
+            germany,
+            name_zh="停训培训公司",
+            status="suspended",
+            kind="training_provider",
+            specialties=[(manufacturing, 1.0)],
+            description_en="Robotics seminars.",
+        )
+        course = make_course(
+            "de-tum-im-01",
+            tum,
+            "Industry 4.0 for plant managers",
+            "面向工厂管理者的工业4.0",
+            fields=[manufacturing],
+            days=21,
+            language="en",
+            premium=True,
+            summary_en="Three weeks on digital production.",
+            summary_zh="三周数字化生产课程。",
+        )
+        make_evaluation("ev-1", tum, 4.5)
+        make_evaluation("ev-2", tum, 4.0)
     return {
         "fields": {"manufacturing": manufacturing, "agriculture": agriculture},
         "countries": {"DE": germany, "NL": netherlands},

@@ -9,6 +9,8 @@ from catalog.models import Institution
 from search import profiles
 from search.models import IndexVersion, InstitutionProfile
 from search.profiles import PROFILE_COLUMNS, rebuild_profiles
+from search.signals import rebuilding_once
+from tests.factories import make_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,28 @@ def test_a_rebuild_writes_over_the_profiles_it_finds_with_the_new_index_version(
     assert "stale" not in profile.token_counts
     assert profile.length == sum(profile.token_counts.values())
     assert profile.index_version == IndexVersion.current()
+
+
+def test_saves_in_a_rebuilding_once_block_rebuild_the_profiles_they_touch_when_it_ends(small_catalogue):
+    tum = small_catalogue["tum"]
+    with rebuilding_once():
+        with rebuilding_once():  # an inner block leaves the rebuild to the outer one
+            tum.description_en = "Offshore wind turbines and grid integration."
+            tum.save()
+        make_evaluation("ev-3", tum, 2.0)
+        assert "offshor" not in str(InstitutionProfile.objects.get(institution=tum).token_counts)
+        assert InstitutionProfile.objects.get(institution=tum).rating_count == 2
+
+    profile = InstitutionProfile.objects.get(institution=tum)
+    assert "wind" in profile.token_counts
+    assert profile.rating_count == 3
+
+
+def test_a_rebuilding_once_block_that_fails_rebuilds_nothing(small_catalogue):
+    tum = small_catalogue["tum"]
+    before = written()
+    with pytest.raises(ValueError), rebuilding_once():
+        make_evaluation("ev-3", tum, 2.0)
+        raise ValueError
+
+    assert written() == before
