@@ -56,12 +56,12 @@ lint: install
 test: messages lint
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 # On PostgreSQL the suite leaves out what only reads pages as a person sees them (the browser walks, the
 # accessibility and interface-language crawls): they run on SQLite in `make test`, and take half its time.
 test-postgres: messages
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -m "not browser and not interface"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q --durations=15 -m "not browser and not interface"
 
 bench: install
 	$(PY) bench/import_export.py
