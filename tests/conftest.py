@@ -18,6 +18,11 @@ from tests.factories import (
 def small_catalogue(db):
     """Two fields, two countries, three institutions: TUM (admitted, with a course and two evaluations),
     Wageningen (admitted, Chinese description only) and a suspended provider that must never show."""
+    return build_small_catalogue()
+
+
+def build_small_catalogue() -> dict:
+    """The small catalogue's records, for the fixture and for tests that build it once for many cases."""
     from search.signals import rebuilding_once
 
     # One profile rebuild per institution, as an import does, rather than one per save.
@@ -112,10 +117,16 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
-def people(small_catalogue, django_user_model):
+def people(small_catalogue):
     """Named people, each with a role and a reason to be in a test:
     Anna works for TUM (institution A), Bruno for Wageningen (institution B); Xu is a member of unit X
     (江苏省科学技术厅), Yang of unit Y (山东省农业农村厅); Eve is an expert; Olivia is an office reviewer."""
+    return build_people(small_catalogue)
+
+
+def build_people(small_catalogue: dict) -> dict:
+    """The named people's records, for the fixture and for tests that build them once for many cases."""
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
@@ -124,9 +135,7 @@ def people(small_catalogue, django_user_model):
     from matching.models import OrganizingUnit, UnitMembership
 
     def person(name: str):
-        user = django_user_model.objects.create_user(
-            username=name, email=f"{name}@example.org", password="pw"
-        )
+        user = get_user_model().objects.create_user(username=name, email=f"{name}@example.org", password="pw")
         user.emailaddress_set.create(email=user.email, verified=True, primary=True)
         return user
 
