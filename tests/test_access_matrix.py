@@ -7,7 +7,6 @@ Forbidden is 403 or 404 (a visitor may instead be sent to sign in), and a forbid
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from catalog.models import Evaluation, Institution, InstitutionStaff, StaffInvitation
@@ -209,6 +209,8 @@ def built_once(request, django_db_setup, django_db_blocker):
     """The small catalogue, the people and the world of the class (`build`), made once in a transaction that
     is rolled back after the class's last case. Each case runs in pytest-django's own atomic block, a
     savepoint on top of it, so what one case writes the next does not see."""
+    for name in request.cls.built_under:
+        request.getfixturevalue(name)
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -227,10 +229,12 @@ def built_once(request, django_db_setup, django_db_blocker):
 
 
 def refetched(value):
-    """The same records read again from the database, so that a case's changes to an instance in memory
-    stay in that case."""
+    """The same records read again from the database (and the dicts and lists that hold them made anew), so
+    that a case's changes to what it was given stay in that case."""
     if isinstance(value, dict):
         return {key: refetched(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [refetched(item) for item in value]
     if isinstance(value, models.Model):
         return type(value)._default_manager.get(pk=value.pk)
     return value
@@ -241,6 +245,7 @@ class BuiltOnce:
     each case gets its records read anew and starts with empty caches, as after building them itself."""
 
     build = staticmethod(build_world)
+    built_under: tuple[str, ...] = ()  # class-scoped fixtures the world needs in place, such as settings
 
     @pytest.fixture(autouse=True)
     def empty_caches(self, built_once, db):
@@ -260,7 +265,7 @@ class BuiltOnce:
 
     @pytest.fixture
     def world(self, built_once, db) -> dict:
-        return copy.deepcopy(built_once["world"])
+        return refetched(built_once["world"])
 
 
 def snapshot() -> dict:
@@ -676,8 +681,20 @@ def fresh_media(settings, tmp_path) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(scope="class")
+def class_media(tmp_path_factory):
+    """Empty upload folders for the cases of a class, made before its world."""
+    root = tmp_path_factory.mktemp("class-media")
+    with override_settings(MEDIA_ROOT=root / "media", PRIVATE_MEDIA_ROOT=root / "private"):
+        yield
+
+
 @pytest.fixture
 def draft_outcome(fresh_media, people, small_catalogue) -> dict:
+    return build_draft_outcome(small_catalogue, people)
+
+
+def build_draft_outcome(small_catalogue: dict, people: dict) -> dict:
     """Unit X's outcome, sent by Xu with a photograph and a report and not yet published, and the office's
     preview of it (which makes an image rendition)."""
     cache.clear()  # Wagtail caches renditions by image id, which another test's image may have had
@@ -743,25 +760,30 @@ DRAFT_FILE_ROWS = [
 # fmt: on
 
 
-@pytest.mark.parametrize(
-    "row, role, method, expected, prefix", list(cases(DRAFT_FILE_ROWS, methods=("GET",)))
-)
-def test_access_to_the_files_of_an_outcome_not_yet_published(
-    client, people, draft_outcome, row, role, method, expected, prefix
-):
-    log_in(client, people, role)
-    response = fetch(client, filled(row.path, draft_outcome))
-    status = response.status_code
-    to_sign_in = status == 302 and "/accounts/login/" in response.get("Location", "")
-    if expected == OK:
-        assert status == 200
-    else:
-        assert status in (403, 404) or (role == "anon" and to_sign_in), status
+class TestAccessToTheFilesOfAnOutcomeNotYetPublished(BuiltOnce):
+    """The files of one draft outcome, in upload folders of the class's own."""
 
+    build = staticmethod(build_draft_outcome)
+    built_under = ("class_media",)
 
-def test_a_draft_outcomes_files_are_nowhere_under_media_root(draft_outcome):
-    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
-    assert len([path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]) == 3
+    @pytest.mark.parametrize(
+        "row, role, method, expected, prefix", list(cases(DRAFT_FILE_ROWS, methods=("GET",)))
+    )
+    def test_access_to_the_files_of_an_outcome_not_yet_published(
+        self, client, people, world, row, role, method, expected, prefix
+    ):
+        log_in(client, people, role)
+        response = fetch(client, filled(row.path, world))
+        status = response.status_code
+        to_sign_in = status == 302 and "/accounts/login/" in response.get("Location", "")
+        if expected == OK:
+            assert status == 200
+        else:
+            assert status in (403, 404) or (role == "anon" and to_sign_in), status
+
+    def test_a_draft_outcomes_files_are_nowhere_under_media_root(self, world):
+        assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+        assert len([path for path in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*") if path.is_file()]) == 3
 
 
 @pytest.mark.parametrize("role", ROLES)
