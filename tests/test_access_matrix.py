@@ -171,10 +171,10 @@ def build_world(small_catalogue: dict, people: dict) -> dict:
     }
 
 
-def build_training_world(small_catalogue: dict, people: dict) -> dict:
+def build_training_world(small_catalogue: dict, people: dict, world: dict | None = None) -> dict:
     """The world, and two agreements: X's registered demand with TUM, trained (it ended a week ago) and
     not rated yet; X's private demand with Wageningen, its group not opened yet."""
-    world = build_world(small_catalogue, people)
+    world = world or build_world(small_catalogue, people)
     tum, wur = small_catalogue["tum"], small_catalogue["wur"]
     demands = {demand.external_id: demand for demand in Demand.objects.all()}
     agreed = open_inquiry(demands["x-registered"], tum, by=people["xu"], text=THREAD_MESSAGE, side=Side.UNIT)
@@ -202,6 +202,35 @@ def build_training_world(small_catalogue: dict, people: dict) -> dict:
         "institution_token": group.institution_token,
         "log_date": (today - datetime.timedelta(days=10)).isoformat(),
     }
+
+
+# The worlds as function fixtures, each built on the one below it, for the modules that walk them (the fuzz
+# test, the accessibility and interface-language crawls). The classes below build theirs once instead.
+
+
+@pytest.fixture
+def world(people, small_catalogue) -> dict:
+    return build_world(small_catalogue, people)
+
+
+@pytest.fixture
+def training_world(world, people, small_catalogue) -> dict:
+    return build_training_world(small_catalogue, people, world)
+
+
+@pytest.fixture
+def planning_world(training_world, people, small_catalogue) -> dict:
+    return build_planning_world(small_catalogue, people, training_world)
+
+
+@pytest.fixture
+def alert_world(world, people, small_catalogue) -> dict:
+    return build_alert_world(small_catalogue, people, world)
+
+
+@pytest.fixture
+def expert_world(world, people, small_catalogue) -> dict:
+    return build_expert_world(small_catalogue, people, world)
 
 
 @pytest.fixture(scope="class")
@@ -1036,11 +1065,11 @@ def test_the_admin_sign_in_sends_everyone_to_the_portals_sign_in(client, people,
 PLANNING_ROLES = (*ROLES, "dai")
 
 
-def build_planning_world(small_catalogue: dict, people: dict) -> dict:
+def build_planning_world(small_catalogue: dict, people: dict, training_world: dict | None = None) -> dict:
     from matching.models import PlanYear, SupervisingDepartment
     from matching.services import planning
 
-    training_world = build_training_world(small_catalogue, people)
+    training_world = training_world or build_training_world(small_catalogue, people)
     dai = get_user_model().objects.create_user("dai", "dai@example.org", "pw")
     dai.emailaddress_set.create(email=dai.email, verified=True, primary=True)
     jiangsu = SupervisingDepartment.objects.create(name="江苏省人民政府")
@@ -1259,12 +1288,12 @@ REPORT = {"reason": "agency", "text": "A travel agency sells these visits."}
 DECISION = {"decision": "uphold", "resolution": "The listing was corrected."}
 
 
-def build_alert_world(small_catalogue: dict, people: dict) -> dict:
+def build_alert_world(small_catalogue: dict, people: dict, world: dict | None = None) -> dict:
     from matching.choices import AlertKind, Frequency, ReportKind
     from matching.services.alerts import save_alert, unsubscribe_token
     from matching.services.reports import file_report
 
-    world = build_world(small_catalogue, people)
+    world = world or build_world(small_catalogue, people)
     alert = save_alert(
         people["xu"],
         kind=AlertKind.SEARCH,
@@ -1393,11 +1422,11 @@ EXPERT_FORM = {
 RETIRE_EXPERT = {**EXPERT_FORM, "name": "李研究员", "email": "li@example.org", "status": "retired"}
 
 
-def build_expert_world(small_catalogue: dict, people: dict) -> dict:
+def build_expert_world(small_catalogue: dict, people: dict, world: dict | None = None) -> dict:
     """The world, and Li, an active expert of the pool in intelligent manufacturing."""
     from matching.models import Expert
 
-    world = build_world(small_catalogue, people)
+    world = world or build_world(small_catalogue, people)
     expert = Expert.objects.create(
         name="李研究员", email="li@example.org", affiliation="中国科学院", title="研究员"
     )
